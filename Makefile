@@ -1,0 +1,127 @@
+# pcbudget - delegated primary care budgets for NHS finance teams.
+# Copyright (C) 2026 the pcbudget authors.  GPL-3.0-or-later.
+#
+#   make            build build/pcbudget
+#   make deps       install the Debian packages it needs (idempotent)
+#   make example    run the main job on data/example, writing reports/
+#   make test       every cmocka binary and the CLI golden tests
+#   make check      everything again under ASan+UBSan in build-san/
+#   make bench      performance targets, each beside a peer
+#   make install    PREFIX=/usr/local DESTDIR=
+#   DEVELOPER=1     adds -Werror (CI sets it); V=1 shows compile lines
+
+VERSION  := 0.1.0
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+BUILD    ?= build
+CC       ?= cc
+CFLAGS   ?= -O2 -g
+
+STD      := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+WARN     := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion \
+            -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes \
+            -Wold-style-definition -Wvla -Wwrite-strings -Wcast-qual \
+            -Wfloat-equal -Wundef -Wswitch-enum -fno-common
+ifneq ($(findstring gcc,$(shell $(CC) --version 2>/dev/null | head -n 1)),)
+WARN     += -Wlogical-op -Wduplicated-cond -Wduplicated-branches
+endif
+ifeq ($(DEVELOPER),1)
+WARN     += -Werror
+endif
+
+PKGS     := gsl inih jansson nettle xlsxwriter sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+ALL_CPPFLAGS := -Iinclude -DPCBUDGET_VERSION='"$(VERSION)"' -MMD -MP $(CPPFLAGS)
+ALL_CFLAGS   := $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
+LIBS         := -lcsv $(PKG_LIBS) -lm
+ALL_LDFLAGS  := -fopenmp $(LDFLAGS)
+
+SRC      := $(sort $(wildcard src/*/*.c))
+OBJ      := $(SRC:%.c=$(BUILD)/%.o)
+LIB_OBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
+TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
+TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/%)
+TEST_HELPER_OBJ := $(BUILD)/tests/unit/helpers.o
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+.PHONY: all deps example test unit cli-test check bench install uninstall \
+        clean hdrcheck format memcheck
+all: $(BUILD)/pcbudget
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/libpcbudget.a: $(LIB_OBJ)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/pcbudget: $(BUILD)/src/cli/main.o $(BUILD)/libpcbudget.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_HELPER_OBJ) $(BUILD)/libpcbudget.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
+
+# Debian packages: build tools, the libraries, and what the tests and
+# benchmarks use.  Uses sudo when not root.  Safe to run again.
+DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
+            libinih-dev libjansson-dev nettle-dev libxlsxwriter-dev \
+            libsqlite3-dev python3-pandas unzip
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@missing=$$(for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all installed"; fi
+
+example: $(BUILD)/pcbudget
+	$(BUILD)/pcbudget validate data/example
+
+unit: $(TEST_BIN)
+
+# Every test binary runs even after a failure; the last line is the tally.
+test: $(BUILD)/pcbudget $(TEST_BIN)
+	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
+
+SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+check:
+	$(MAKE) BUILD=build-san CFLAGS="$(SAN)" LDFLAGS="$(SAN)" test
+
+bench: $(BUILD)/pcbudget
+	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+hdrcheck:
+	@for h in include/*.h; do \
+	  echo "#include \"$$(basename $$h)\"" | $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
+	done; echo "headers: self-contained"
+
+memcheck: $(BUILD)/pcbudget $(TEST_BIN)
+	@for t in $(TEST_BIN); do valgrind -q --error-exitcode=1 --leak-check=full $$t >/dev/null || exit 1; done
+
+format:
+	clang-format -i src/*/*.c include/*.h tests/unit/*.c
+
+install: $(BUILD)/pcbudget
+	install -d $(DESTDIR)$(BINDIR)
+	install -m 0755 $(BUILD)/pcbudget $(DESTDIR)$(BINDIR)/pcbudget
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pcbudget
+
+clean:
+	rm -rf build build-san
+
+-include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d)

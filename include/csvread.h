@@ -1,0 +1,116 @@
+/*
+ * csvread.h - strict CSV input on libcsv, with the line and column of
+ * every field.
+ *
+ * The whole file is read into memory and parsed with
+ * CSV_STRICT|CSV_STRICT_FINI|CSV_EMPTY_IS_NULL.  Accepted: a UTF-8 BOM,
+ * CRLF or LF line ends, a missing final newline, quoted commas, quoted
+ * newlines and doubled quotes.  Rejected, each with one located error
+ * (path:line:col) and ST_DATA: an empty file, a header-only file when
+ * rows are required, blank lines, ragged rows (field count differs from
+ * the header), an unterminated quote (reported where it opened), a stray
+ * quote, a field longer than the cap, a NUL byte, invalid UTF-8, an
+ * empty or duplicate header name (after normalisation).
+ *
+ * Lines count '\n' (a lone '\r' also ends a line); columns are 1-based
+ * byte offsets from the start of the physical line.
+ */
+#ifndef PCBUDGET_CSVREAD_H
+#define PCBUDGET_CSVREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "status.h"
+
+/* One field.  text is NUL-terminated and owned by the table. */
+struct csv_cell {
+	uint32_t off;		/* offset of the text in table->text */
+	uint32_t len;		/* bytes, excluding the NUL */
+	uint32_t line;		/* where the field starts */
+	uint32_t col;
+};
+
+struct csv_table {
+	char *path;		/* owned copy of the path used in messages */
+	size_t n_cols;		/* fields in the header */
+	size_t n_rows;		/* data rows, header excluded */
+	struct csv_cell *cells;	/* (n_rows + 1) * n_cols, row 0 = header */
+	char **norm;		/* n_cols normalised header names */
+	char *text;		/* all field text */
+	size_t text_len, text_alloc;
+	size_t alloc_cells;
+	bool had_bom;
+	bool had_crlf;
+	bool final_newline;
+};
+
+struct csv_opts {
+	size_t max_field;	/* bytes; 0 = CSV_DEFAULT_MAX_FIELD */
+	bool allow_empty_body;	/* accept a header with no data rows */
+};
+
+#define CSV_DEFAULT_MAX_FIELD 4096u
+
+/* Sets every member to zero so csv_table_release() is safe. */
+void csv_table_init(struct csv_table *t);
+
+/* Frees everything the table holds; leaves it initialised. */
+void csv_table_release(struct csv_table *t);
+
+/*
+ * Reads and parses the file at path into t (which must be initialised
+ * and empty).  Errors are reported through diag; returns ST_OK,
+ * ST_NOINPUT (cannot open), ST_IO (read error) or ST_DATA.  On error t
+ * is released.  opts may be NULL for the defaults.
+ */
+enum status csv_read_file(struct csv_table *t, const char *path,
+			  const struct csv_opts *opts);
+
+/*
+ * Parses len bytes of buf as if read from path.  Same contract as
+ * csv_read_file().
+ */
+enum status csv_read_mem(struct csv_table *t, const char *path,
+			 const char *buf, size_t len,
+			 const struct csv_opts *opts);
+
+/* The cell at data row r (0-based, header excluded) and column c. */
+static inline const struct csv_cell *csv_at(const struct csv_table *t,
+					    size_t r, size_t c)
+{
+	return &t->cells[(r + 1) * t->n_cols + c];
+}
+
+/* The header cell of column c. */
+static inline const struct csv_cell *csv_header(const struct csv_table *t,
+						size_t c)
+{
+	return &t->cells[c];
+}
+
+/* NUL-terminated text of a cell (borrowed from the table). */
+static inline const char *csv_text(const struct csv_table *t,
+				   const struct csv_cell *cell)
+{
+	return t->text + cell->off;
+}
+
+/* Fills loc with the table's path and the cell's position. */
+void csv_loc(const struct csv_table *t, const struct csv_cell *cell,
+	     struct srcloc *loc);
+
+/*
+ * Normalises a header name: ASCII letters to lower case, '.' and '_' to
+ * spaces, runs of spaces/tabs collapsed to one, leading and trailing
+ * spaces removed; other bytes (including UTF-8) unchanged.  Returns a
+ * new string (free()).
+ */
+char *csv_normalise_name(const char *s, size_t len);
+
+/* Column index of a normalised name, or -1. */
+long csv_find_col(const struct csv_table *t, const char *norm_name);
+
+#endif

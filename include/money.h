@@ -1,0 +1,109 @@
+/*
+ * money.h - exact money: int64 pence, strict parsing, formatting and
+ * largest-remainder apportionment.
+ *
+ * Money is never a double.  Parsing is locale-independent and strict:
+ *     [-|+]digits[.digits]
+ * with at most `decimals` digits after the point unless a rounding rule
+ * is chosen.  Everything else (blanks, thousands separators, decimal
+ * commas, exponents, currency symbols, NaN/inf, leading or trailing
+ * spaces inside the value) is rejected with a reason.  The same parser
+ * handles other fixed-point quantities (list sizes with 9 decimals).
+ */
+#ifndef PCBUDGET_MONEY_H
+#define PCBUDGET_MONEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum num_round {
+	NUM_ROUND_REJECT = 0,	/* more decimals than allowed is an error */
+	NUM_ROUND_HALF_UP,	/* half away from zero: 1.005 -> 1.01, -1.005 -> -1.01 */
+	NUM_ROUND_HALF_EVEN	/* banker's: 1.005 -> 1.00, 1.015 -> 1.02 */
+};
+
+enum num_err {
+	NUM_OK = 0,
+	NUM_EMPTY,		/* zero-length value */
+	NUM_BLANK,		/* only spaces */
+	NUM_SPACE,		/* spaces around or inside the number */
+	NUM_THOUSANDS,		/* 1,234.50 */
+	NUM_DECIMAL_COMMA,	/* 12,50 */
+	NUM_EXPONENT,		/* 1e5 */
+	NUM_CURRENCY,		/* £12, $12, 12p */
+	NUM_NAN,		/* NaN, inf, N/A */
+	NUM_SYNTAX,		/* anything else: 12x4.50, lone '-', '.' */
+	NUM_PRECISION,		/* too many decimals and rule is REJECT */
+	NUM_OVERFLOW		/* does not fit int64 in minor units */
+};
+
+/*
+ * Parses s[0..len) as a fixed-point number with `decimals` (0..18) digits
+ * after the point, into *out in minor units (value * 10^decimals).
+ * Trailing zeros beyond `decimals` are not extra precision ("12.500" is
+ * fine with 2).  Returns NUM_OK or the reason; *out is untouched on error.
+ */
+enum num_err fixed_parse(const char *s, size_t len, unsigned decimals,
+			 enum num_round rule, int64_t *out);
+
+/* fixed_parse() with 2 decimals: pounds and pence into pence. */
+enum num_err money_parse(const char *s, size_t len, enum num_round rule,
+			 int64_t *pence);
+
+/*
+ * A short reason for e, for use after "is not an amount": "" for
+ * NUM_SYNTAX (the value speaks for itself), otherwise e.g.
+ * " (thousands separators are not allowed)".  Static string.
+ */
+const char *num_reason(enum num_err e);
+
+/* Buffer size that fits any formatted int64 amount with separators. */
+#define MONEY_BUFSZ 48
+
+/* Formats pence as "1234.56" / "-0.05" into buf; returns buf. */
+char *money_format(int64_t pence, char buf[MONEY_BUFSZ]);
+
+/* Formats pence as "£1,234.56" / "-£1,234.56" (UTF-8 pound sign). */
+char *money_format_gbp(int64_t pence, char buf[MONEY_BUFSZ]);
+
+/*
+ * Formats pence in thousands of pounds ("£000" columns), rounded half
+ * away from zero, with separators: 123456789 -> "1,235", -50000 -> "-1",
+ * 49999 -> "0".
+ */
+char *money_format_thousands(int64_t pence, char buf[MONEY_BUFSZ]);
+
+/*
+ * Formats a fixed-point value with `decimals` digits, trailing zeros
+ * after the point dropped ("5209.497299", "4268").  Returns buf.
+ */
+char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
+
+/*
+ * Largest-remainder (Hamilton) apportionment: splits total into n parts
+ * proportional to weights[] so that the parts add up to total exactly.
+ * Each part is floor(|total| * w / W) plus one penny for the largest
+ * remainders; ties go to the lower index, so the result is deterministic.
+ * A negative total is apportioned as its magnitude and negated.
+ * Returns 0, or -1 (out untouched) if n == 0, total is INT64_MIN, a
+ * weight is negative, or
+ * the weights sum to 0 or overflow int64.
+ */
+int money_apportion(int64_t total, const int64_t *weights, size_t n,
+		    int64_t *out);
+
+/* a + b and a * b with overflow check: return -1 on overflow, else 0. */
+static inline int money_add(int64_t a, int64_t b, int64_t *out)
+{
+	return __builtin_add_overflow(a, b, out) ? -1 : 0;
+}
+
+/*
+ * Rounds the real number x (pounds, or any unit) to the nearest minor
+ * unit, half away from zero: money_from_double(12.345) = 1235.  Returns
+ * -1 if x is not finite or out of the exactly representable range.
+ * Used only at the boundary between statistics (double) and money.
+ */
+int money_from_double(double pounds, int64_t *pence);
+
+#endif

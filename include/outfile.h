@@ -1,0 +1,59 @@
+/*
+ * outfile.h - writing an output file safely.
+ *
+ * An outfile writes to "<path>.tmp.<pid>" in the target directory and
+ * renames it over path only when outfile_close() finds that every write,
+ * fflush(), ferror() and fclose() succeeded.  Errors are sticky (as in
+ * SQLite's pRc): after the first failure later writes do nothing and
+ * outfile_close() reports it once.  outfile_abort() removes the
+ * temporary file.  Writing to "-" means standard output (no rename).
+ */
+#ifndef PCBUDGET_OUTFILE_H
+#define PCBUDGET_OUTFILE_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "status.h"
+
+struct outfile {
+	FILE *fp;
+	char *path;		/* final path (owned) */
+	char *tmp;		/* temporary path (owned), NULL for stdout */
+	enum status st;		/* sticky status */
+	int saved_errno;
+};
+
+/*
+ * Opens path for writing (through a temporary sibling).  Returns ST_OK
+ * or ST_NOOUTPUT after reporting "cannot create '<path>': <reason>".
+ */
+enum status outfile_open(struct outfile *of, const char *path);
+
+/* Write helpers; after an error they do nothing. */
+void outfile_write(struct outfile *of, const void *buf, size_t len);
+void outfile_puts(struct outfile *of, const char *s);
+void outfile_printf(struct outfile *of, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Writes s as one RFC 4180 CSV field: quoted if it contains a comma,
+ * quote, CR or LF (quotes doubled).  If neutralise is true and s starts
+ * with '=', '+', '-', '@', tab or CR, a leading apostrophe is added so a
+ * spreadsheet shows it as text rather than running it as a formula.
+ */
+void outfile_csv_field(struct outfile *of, const char *s, bool neutralise);
+
+/*
+ * Flushes, checks and closes; renames the temporary file into place.
+ * Returns ST_OK, or reports "cannot write '<path>': <reason>" and returns
+ * ST_IO (the temporary file is removed).  Frees what of holds.
+ */
+enum status outfile_close(struct outfile *of);
+
+/* Closes and removes the temporary file without publishing it. */
+void outfile_abort(struct outfile *of);
+
+#endif

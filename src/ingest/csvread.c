@@ -1,0 +1,484 @@
+/*
+ * csvread.c - the first pipeline stage: bytes -> a table of cells, each
+ * with the line and column where it starts.
+ *
+ * libcsv tracks no positions, so we feed it in chunks that end at the
+ * next byte that can change its state (comma, quote, CR, LF).  A field
+ * callback can then only fire on the last byte of a chunk, which tells
+ * us exactly where the next field begins.  The scan between those bytes
+ * also checks for NUL bytes, invalid UTF-8, runaway fields and blank
+ * lines, none of which libcsv reports.
+ */
+#include <csv.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "xalloc.h"
+
+struct reader {
+	struct csv_table *t;
+	const char *buf;
+	size_t len;
+	size_t max_field;
+	/* position of the byte being fed */
+	size_t line_start;
+	unsigned long line;
+	/* start of the current field */
+	bool at_field_start;
+	size_t field_off;
+	unsigned long field_line, field_col;
+	/* the record being built */
+	size_t row_fields;
+	size_t row_first_cell;
+	size_t chunk_end;	/* offset just past the chunk being parsed */
+	size_t n_records;	/* records completed, header included */
+	bool failed;
+};
+
+enum {
+	SP_NONE = 0,
+	SP_BREAK = 1,	/* byte that can end a field or change quoting */
+	SP_NUL = 2,
+	SP_HIGH = 3	/* non-ASCII: validate UTF-8 */
+};
+
+static unsigned char special[256];
+
+static void init_special(void)
+{
+	if (special[','])
+		return;
+	special[','] = SP_BREAK;
+	special['"'] = SP_BREAK;
+	special['\r'] = SP_BREAK;
+	special['\n'] = SP_BREAK;
+	special[0] = SP_NUL;
+	for (int c = 0x80; c < 0x100; c++)
+		special[c] = SP_HIGH;
+}
+
+void csv_table_init(struct csv_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+void csv_table_release(struct csv_table *t)
+{
+	if (t->norm)
+		for (size_t i = 0; i < t->n_cols; i++)
+			free(t->norm[i]);
+	free(t->norm);
+	free(t->cells);
+	free(t->text);
+	free(t->path);
+	csv_table_init(t);
+}
+
+void csv_loc(const struct csv_table *t, const struct csv_cell *cell,
+	     struct srcloc *loc)
+{
+	loc->path = t->path;
+	loc->line = cell->line;
+	loc->col = cell->col;
+}
+
+static int error_at(struct reader *r, size_t off, unsigned long line,
+		    size_t line_start, const char *msg)
+{
+	struct srcloc loc = { r->t->path, line, (unsigned long)(off - line_start + 1) };
+
+	r->failed = true;
+	return diag_at(DIAG_ERROR, &loc, "%s", msg);
+}
+
+static int field_too_long(struct reader *r)
+{
+	struct srcloc loc = { r->t->path, r->field_line, r->field_col };
+
+	r->failed = true;
+	return diag_at(DIAG_ERROR, &loc, "field is longer than %zu bytes",
+		       r->max_field);
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	struct reader *r = data;
+	struct csv_table *t = r->t;
+	struct csv_cell *c;
+	size_t need;
+
+	if (r->failed)
+		return;
+	if (len > r->max_field) {
+		field_too_long(r);
+		return;
+	}
+	need = t->text_len + len + 1;
+	if (need > t->text_alloc) {
+		size_t n = t->text_alloc ? t->text_alloc * 2 : 65536;
+
+		while (n < need)
+			n *= 2;
+		t->text = xrealloc(t->text, n);
+		t->text_alloc = n;
+	}
+	ALLOC_GROW(t->cells, r->row_first_cell + r->row_fields + 1, t->alloc_cells);
+	c = &t->cells[r->row_first_cell + r->row_fields];
+	c->off = (uint32_t)t->text_len;
+	c->len = (uint32_t)len;
+	c->line = (uint32_t)r->field_line;
+	c->col = (uint32_t)r->field_col;
+	if (len)
+		memcpy(t->text + t->text_len, s, len);
+	t->text[t->text_len + len] = '\0';
+	t->text_len += len + 1;
+	r->row_fields++;
+	r->at_field_start = true;
+}
+
+/* Offset (in the current line) of the byte that ended the record. */
+static void record_end_loc(struct reader *r, struct srcloc *loc)
+{
+	size_t end = r->chunk_end ? r->chunk_end - 1 : 0;
+
+	if (end >= r->len)
+		end = r->len;
+	loc->path = r->t->path;
+	loc->line = r->line;
+	loc->col = (unsigned long)(end - r->line_start + 1);
+}
+
+static void on_record(int term, void *data)
+{
+	struct reader *r = data;
+	struct csv_table *t = r->t;
+
+	(void)term;
+	if (r->failed)
+		return;
+	if (r->n_records == 0) {
+		t->n_cols = r->row_fields;
+	} else if (r->row_fields != t->n_cols) {
+		struct srcloc loc;
+
+		if (r->row_fields > t->n_cols) {
+			const struct csv_cell *extra = &t->cells[r->row_first_cell + t->n_cols];
+
+			loc.path = t->path;
+			loc.line = extra->line;
+			loc.col = extra->col;
+		} else {
+			record_end_loc(r, &loc);
+		}
+		diag_at(DIAG_ERROR, &loc, "row has %zu field%s, the header has %zu",
+			r->row_fields, r->row_fields == 1 ? "" : "s", t->n_cols);
+		/* drop the ragged row but keep checking the rest of the file */
+		r->row_fields = 0;
+		r->at_field_start = true;
+		if (diag_limit_reached())
+			r->failed = true;
+		return;
+	}
+	r->row_first_cell += r->row_fields;
+	if (r->n_records > 0)
+		t->n_rows++;
+	r->n_records++;
+	r->row_fields = 0;
+	r->at_field_start = true;
+}
+
+/* Length of a valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t k;
+	unsigned cp;
+
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		k = 2, cp = p[0] & 0x1fu;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		k = 3, cp = p[0] & 0x0fu;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		k = 4, cp = p[0] & 0x07u;
+	else
+		return 0;
+	if (k > n)
+		return 0;
+	for (size_t i = 1; i < k; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (p[i] & 0x3fu);
+	}
+	if ((k == 3 && cp < 0x800) || (k == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return k;
+}
+
+/* Spaces are data: nothing is trimmed, so " 12.50" is refused later. */
+static int no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void start_field_if_needed(struct reader *r, size_t off)
+{
+	char c = r->buf[off];
+
+	if (!r->at_field_start)
+		return;
+	/*
+	 * A line end starts a field only after a comma on the same record
+	 * ("a,\n" has an empty last field); otherwise it ends the record.
+	 */
+	if ((c == '\r' || c == '\n') && r->row_fields == 0)
+		return;
+	r->at_field_start = false;
+	r->field_off = off;
+	r->field_line = r->line;
+	r->field_col = (unsigned long)(off - r->line_start + 1);
+}
+
+static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
+{
+	const unsigned char *b = (const unsigned char *)r->buf;
+	size_t i = start;
+
+	while (i < r->len && !r->failed) {
+		size_t j = i, done, n;
+
+		start_field_if_needed(r, i);
+		/* scan to the next byte that matters */
+		for (;;) {
+			while (j < r->len && !special[b[j]])
+				j++;
+			if (j == r->len || special[b[j]] == SP_BREAK)
+				break;
+			if (special[b[j]] == SP_NUL)
+				return error_at(r, j, r->line, r->line_start,
+						"NUL byte in the data"), ST_DATA;
+			{
+				size_t k = utf8_len(b + j, r->len - j);
+
+				if (!k)
+					return error_at(r, j, r->line, r->line_start,
+							"invalid UTF-8 byte sequence"), ST_DATA;
+				j += k;
+			}
+		}
+		n = (j < r->len ? j + 1 : r->len) - i;
+		if (!r->at_field_start && j - r->field_off > 2 * r->max_field + 2)
+			return field_too_long(r), ST_DATA;
+
+		/* a line holding nothing (or only CR) is a blank line */
+		if (j < r->len && (b[j] == '\n' || (b[j] == '\r' && (j + 1 == r->len || b[j + 1] != '\n')))) {
+			bool empty = j == r->line_start ||
+				     (j == r->line_start + 1 && b[r->line_start] == '\r');
+
+			if (empty && r->at_field_start && r->row_fields == 0)
+				return error_at(r, r->line_start, r->line, r->line_start,
+						"blank line"), ST_DATA;
+		} else if (j < r->len && b[j] == '\r' && j == r->line_start &&
+			   r->at_field_start && r->row_fields == 0) {
+			return error_at(r, j, r->line, r->line_start, "blank line"), ST_DATA;
+		}
+
+		r->chunk_end = i + n;
+		done = csv_parse(p, b + i, n, on_field, on_record, r);
+		if (r->failed)
+			return ST_DATA;
+		if (done != n) {
+			size_t bad = i + done;
+			int err = csv_error(p);
+
+			if (err == CSV_EPARSE)
+				error_at(r, bad, r->line, r->line_start,
+					 b[bad] == '"' ? "quote inside an unquoted field"
+						       : "unexpected character after a closing quote");
+			else
+				error_at(r, bad, r->line, r->line_start, csv_strerror(err));
+			return ST_DATA;
+		}
+		/* advance the line counter over the chunk's last byte */
+		if (j < r->len) {
+			if (b[j] == '\n' || (b[j] == '\r' && (j + 1 == r->len || b[j + 1] != '\n'))) {
+				r->line++;
+				r->line_start = j + 1;
+			}
+			if (b[j] == '\r' && j + 1 < r->len && b[j + 1] == '\n')
+				r->t->had_crlf = true;
+		}
+		i += n;
+	}
+	return r->failed ? ST_DATA : ST_OK;
+}
+
+enum status csv_read_mem(struct csv_table *t, const char *path,
+			 const char *buf, size_t len,
+			 const struct csv_opts *opts)
+{
+	struct csv_opts defaults = { 0, false };
+	struct reader r;
+	struct csv_parser p;
+	size_t start = 0;
+	enum status st;
+	unsigned long errors_before = diag_error_count();
+
+	init_special();
+	if (!opts)
+		opts = &defaults;
+	memset(&r, 0, sizeof(r));
+	r.t = t;
+	r.buf = buf;
+	r.len = len;
+	r.max_field = opts->max_field ? opts->max_field : CSV_DEFAULT_MAX_FIELD;
+	r.line = 1;
+	r.at_field_start = true;
+	t->path = xstrdup(path);
+
+	if (len >= UINT32_MAX) {
+		diag_at(DIAG_ERROR, &(struct srcloc){ t->path, 0, 0 },
+			"file is too large (4 GiB or more)");
+		csv_table_release(t);
+		return ST_DATA;
+	}
+	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
+		t->had_bom = true;
+		start = r.line_start = 3;
+	}
+	if (start == len) {
+		diag_at(DIAG_ERROR, &(struct srcloc){ t->path, 1, 1 }, "file is empty");
+		csv_table_release(t);
+		return ST_DATA;
+	}
+	t->final_newline = buf[len - 1] == '\n' || buf[len - 1] == '\r';
+
+	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+		csv_table_release(t);
+		return ST_INTERNAL;
+	}
+	csv_set_space_func(&p, no_space);
+	st = parse(&r, &p, start);
+	if (st == ST_OK) {
+		r.chunk_end = len + 1;
+		if (csv_fini(&p, on_field, on_record, &r) != 0) {
+			struct srcloc loc = { t->path, r.field_line, r.field_col };
+
+			diag_at(DIAG_ERROR, &loc, "unterminated quoted field");
+			st = ST_DATA;
+		} else if (r.failed) {
+			st = ST_DATA;
+		}
+	}
+	csv_free(&p);
+	if (st == ST_OK && diag_error_count() != errors_before)
+		st = ST_DATA;	/* ragged rows were reported */
+
+	if (st == ST_OK && t->n_rows == 0 && !opts->allow_empty_body) {
+		struct srcloc loc = { t->path, r.line, (unsigned long)(len - r.line_start + 1) };
+
+		diag_at(DIAG_ERROR, &loc, "no data rows after the header");
+		st = ST_DATA;
+	}
+	if (st == ST_OK) {
+		t->norm = xcalloc(t->n_cols, sizeof(*t->norm));
+		for (size_t c = 0; c < t->n_cols; c++) {
+			const struct csv_cell *h = csv_header(t, c);
+			struct srcloc loc;
+
+			t->norm[c] = csv_normalise_name(csv_text(t, h), h->len);
+			csv_loc(t, h, &loc);
+			if (!t->norm[c][0]) {
+				diag_at(DIAG_ERROR, &loc, "column %zu has an empty name", c + 1);
+				st = ST_DATA;
+				continue;
+			}
+			for (size_t d = 0; d < c; d++) {
+				if (t->norm[d] && strcmp(t->norm[d], t->norm[c]) == 0) {
+					diag_at(DIAG_ERROR, &loc,
+						"duplicate column '%s' (also column %zu)",
+						csv_text(t, h), d + 1);
+					st = ST_DATA;
+					break;
+				}
+			}
+		}
+	}
+	if (st != ST_OK)
+		csv_table_release(t);
+	return st;
+}
+
+enum status csv_read_file(struct csv_table *t, const char *path,
+			  const struct csv_opts *opts)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf = NULL;
+	size_t len = 0, alloc = 0;
+	enum status st;
+
+	if (!f) {
+		diag_error("cannot open '%s': %s", path, strerror(errno));
+		return ST_NOINPUT;
+	}
+	for (;;) {
+		size_t got;
+
+		if (alloc - len < 65536) {
+			alloc = alloc ? alloc * 2 : 1 << 20;
+			buf = xrealloc(buf, alloc);
+		}
+		got = fread(buf + len, 1, alloc - len, f);
+		len += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f)) {
+		int e = errno;
+
+		fclose(f);
+		free(buf);
+		diag_error("cannot read '%s': %s", path, strerror(e));
+		return ST_IO;
+	}
+	fclose(f);
+	st = csv_read_mem(t, path, buf, len, opts);
+	free(buf);
+	return st;
+}
+
+char *csv_normalise_name(const char *s, size_t len)
+{
+	char *out = xmalloc(len + 1);
+	size_t j = 0;
+	bool pending_space = false;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (c == '.' || c == '_' || c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			pending_space = j > 0;
+			continue;
+		}
+		if (pending_space) {
+			out[j++] = ' ';
+			pending_space = false;
+		}
+		out[j++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+	}
+	out[j] = '\0';
+	return out;
+}
+
+long csv_find_col(const struct csv_table *t, const char *norm_name)
+{
+	for (size_t c = 0; c < t->n_cols; c++)
+		if (t->norm && strcmp(t->norm[c], norm_name) == 0)
+			return (long)c;
+	return -1;
+}
