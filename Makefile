@@ -30,12 +30,14 @@ WARN     += -Werror
 endif
 
 PKGS     := gsl inih jansson nettle xlsxwriter sqlite3
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Lazy (=), so that "make deps test" works on a machine where pkg-config
+# and the libraries arrive only during the deps step.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 ALL_CPPFLAGS := -Iinclude -DPCBUDGET_VERSION='"$(VERSION)"' -MMD -MP $(CPPFLAGS)
-ALL_CFLAGS   := $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
-LIBS         := -lcsv $(PKG_LIBS) -lm
+ALL_CFLAGS   = $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
+LIBS         = -lcsv $(PKG_LIBS) -lm
 ALL_LDFLAGS  := -fopenmp $(LDFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))
@@ -54,6 +56,8 @@ endif
 .PHONY: all deps example test unit cli-test check bench install uninstall \
         clean hdrcheck format memcheck
 all: $(BUILD)/pcbudget
+
+.SECONDARY:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
