@@ -571,7 +571,6 @@ enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 	struct prep pp;
 	struct derived d;
 	struct counts *bc = NULL;
-	gsl_rng **rngs = NULL;
 	double *col = NULL, *scratch = NULL;
 	size_t ng = m->n_groups, iters = cfg->iterations, bs, nblocks;
 	int nt;
@@ -606,21 +605,21 @@ enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 	derive(p, &d);
 	prep_build(&pp, m, p);
 	bc = xcalloc(nblocks, sizeof(*bc));
-	rngs = xcalloc((size_t)nt, sizeof(*rngs));
-	for (int t = 0; t < nt; t++)
-		if (!(rngs[t] = gsl_rng_alloc(gsl_rng_taus2)))
-			rng_failed = true;
-	if (rng_failed) {
-		diag_error("out of memory");
-		st = ST_INTERNAL;
-		goto out;
-	}
 
 #pragma omp parallel num_threads(nt)
 	{
-		gsl_rng *r = rngs[omp_get_thread_num()];
+		/*
+		 * Each thread allocates its own generator: allocated together
+		 * by one thread, the small states would share a cache line and
+		 * every draw would bounce it between cores.
+		 */
+		gsl_rng *r = gsl_rng_alloc(gsl_rng_taus2);
 		long b;
 
+		if (!r) {
+#pragma omp atomic write
+			rng_failed = true;
+		}
 #pragma omp for schedule(dynamic, 1)
 		for (b = 0; b < (long)nblocks; b++) {
 			size_t first = (size_t)b * bs;
@@ -628,6 +627,8 @@ enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 			struct counts c = { 0, 0, 0 };
 
 			gsl_rng_set(r, mc_block_seed(cfg->seed, (uint64_t)b));
+			if (!r)
+				continue;
 			for (size_t it = first; it < last; it++) {
 				double *row = res->totals + it * ng;
 
@@ -636,6 +637,12 @@ enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 			}
 			bc[b] = c;
 		}
+		gsl_rng_free(r);
+	}
+	if (rng_failed) {
+		diag_error("out of memory");
+		st = ST_INTERNAL;
+		goto out;
 	}
 	for (size_t b = 0; b < nblocks; b++) {
 		res->n_gaussian += bc[b].gauss;
@@ -680,10 +687,6 @@ enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 		st = ST_CONFIG;
 	}
 out:
-	if (rngs)
-		for (int t = 0; t < nt; t++)
-			gsl_rng_free(rngs[t]);
-	free(rngs);
 	free(bc);
 	free(col);
 	free(scratch);
