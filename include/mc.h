@@ -34,12 +34,16 @@
  *            spend = annual max(0, min(12, 12 - start_month - delay)) / 12
  *   discretionary_c = sum of N ~ Poisson(disc_claims) claims, each
  *            disc_mean D_c / disc_claims exp(k Z - k^2/2), k^2 = ln(1 + disc_claim_cv^2)
- *   spend_c = sum of its practices + its schemes + discretionary_c.
+ *   residual: a CCG's spend is multiplied by exp(r_c Z_res - r_c^2/2) exp(r_n Z_n - r_n^2/2),
+ *            r_c = residual_sigma_ccg, r_n = residual_sigma_national, Z_n drawn
+ *            once per iteration for all CCGs (mean 1: it widens, never shifts)
+ *   spend_c = (sum of its practices + its schemes + discretionary_c) x residual.
  *
  * Reproducibility: iterations are cut into blocks of block_size; block b
  * draws from its own gsl_rng_taus2 seeded with mc_block_seed(seed, b), in
- * a fixed order (CCG by CCG: its 4 shared normals, then its practices in
- * the order added, then its schemes, then its claims).  Blocks run in
+ * a fixed order (per iteration the national residual normal, then CCG by
+ * CCG: its 5 shared normals, then its practices in the order added, then
+ * its schemes, then its claims).  Blocks run in
  * parallel (OpenMP, dynamic schedule) and every result is stored by
  * iteration index and reduced in index order, so the same seed gives
  * bit-identical results for any number of threads.
@@ -68,6 +72,7 @@ enum mc_driver {
 	MC_APMS_REPROCUREMENT,
 	MC_PMS_RELEASE,
 	MC_DISCRETIONARY,
+	MC_RESIDUAL,		/* what the drivers do not explain, calibrated */
 	MC_N_DRIVERS
 };
 
@@ -98,6 +103,8 @@ struct mc_params {
 	double disc_mean;		/* expected discretionary spend / base amount */
 	double disc_claims;		/* Poisson mean number of claims per CCG */
 	double disc_claim_cv;		/* coefficient of variation of one claim */
+	double residual_sigma_ccg;	/* log-scale sd of a CCG's unexplained change */
+	double residual_sigma_national;	/* log-scale sd of the part shared by all CCGs */
 };
 
 /* A CCG.  Amounts in pence. */
@@ -176,9 +183,9 @@ int mc_model_add_scheme(struct mc_model *m, const struct mc_scheme *s);
 int64_t mc_model_planned(const struct mc_model *m, size_t g);
 
 /*
- * Checks p: every value finite; standard deviations, sigmas, the delay
- * and disc_claim_cv >= 0; probabilities and pms_slip_max in 0..1;
- * list_growth_mean > -1; the means of multipliers, qof_ratio_max and
+ * Checks p: every value finite; standard deviations, sigmas (residual
+ * ones too), the delay and disc_claim_cv >= 0; probabilities and
+ * pms_slip_max in 0..1; list_growth_mean > -1; the means of multipliers, qof_ratio_max and
  * disc_claims > 0 (disc_claims at most 10000).  Reports every problem
  * as "risk parameter 'KEY' in [SECTION] ..." (section names the scenario,
  * e.g. "risk") and returns 0 or -1.

@@ -30,6 +30,7 @@ import statistics
 import sys
 from collections import defaultdict
 
+DELEGATED = ("core_contract", "enhanced_services", "qof", "premises", "discretionary")
 YEARS = ["14-15", "15-16", "16-17", "17-18", "18-19", "19-20", "20-21", "21-22", "22-23"]
 
 
@@ -72,6 +73,7 @@ def load_year(d, year, concept, category):
                 "es_act": num(row[cm["Learning Disabilities"]]) + num(row[cm["Minor Surgery"]]),
                 "disc": sum(num(row[h]) for h in cat["discretionary"]),
                 "premises": num(row[cm["Premises Payments"]]),
+                "delegated": sum(num(row[h]) for k in DELEGATED for h in cat[k]),
             }
     return out
 
@@ -154,6 +156,33 @@ def ccg_driver(years, key, label):
     return sd
 
 
+def residual(years):
+    """CCG growth of the five delegated categories, beyond the national growth.
+
+    The drivers above explain little of a CCG's year-on-year change (local
+    enhanced services, contract changes, payment timing); this measures what
+    is left: per year, the sd over CCGs of ln(CCG ratio) - ln(national ratio),
+    and the sd over years of the national log growth."""
+    print("\n== residual: CCG totals of the five delegated categories")
+    print("pair         CCGs  national  sd_log_ccg")
+    sds, nats = [], []
+    for prev, cur, yname in years:
+        tot_prev, tot_cur = defaultdict(float), defaultdict(float)
+        for p, r in cur.items():
+            tot_cur[r["ccg"]] += r["delegated"]
+            q = prev.get(p)
+            if q is not None:
+                tot_prev[r["ccg"]] += q["delegated"]
+        valid = [c for c in tot_cur if tot_prev[c] > 0 and tot_cur[c] > 0]
+        national = sum(tot_cur[c] for c in valid) / sum(tot_prev[c] for c in valid)
+        d = [math.log(tot_cur[c] / tot_prev[c]) - math.log(national) for c in valid]
+        sds.append(statistics.pstdev(d))
+        nats.append(math.log(national))
+        print(f"{yname}  {len(d):5d}  {national:8.4f}  {sds[-1]:.4f}")
+    print(f"median sd of the CCG deviation {statistics.median(sds):.4f}; "
+          f"sd of national log growth {statistics.stdev(nats):.4f}")
+
+
 def rent_steps(years):
     """Share of practices whose premises payments step up, and the step size."""
     print("\n== premises steps (practices with premises >= 5,000 both years)")
@@ -198,6 +227,7 @@ def main():
            "activity ES volume (log ratio of learning disability + minor surgery £)")
     ccg_driver(pairs, "disc", "discretionary (seniority, retainer, locum, study leave, "
                "appraisal, PCO admin)")
+    residual(pairs)
     rent_steps(pairs)
     return 0
 

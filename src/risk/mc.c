@@ -150,6 +150,8 @@ static const struct field {
 	F(disc_mean, B_POS),
 	F(disc_claims, B_CLAIMS),
 	F(disc_claim_cv, B_NONNEG),
+	F(residual_sigma_ccg, B_NONNEG),
+	F(residual_sigma_national, B_NONNEG),
 #undef F
 };
 #define N_FIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -233,6 +235,7 @@ const char *mc_driver_name(enum mc_driver d)
 	case MC_APMS_REPROCUREMENT: return "apms_reprocurement";
 	case MC_PMS_RELEASE: return "pms_release";
 	case MC_DISCRETIONARY: return "discretionary";
+	case MC_RESIDUAL: return "residual";
 	case MC_N_DRIVERS: break;
 	}
 	return "?";
@@ -249,6 +252,7 @@ const char *mc_driver_unit(enum mc_driver d)
 	case MC_APMS_REPROCUREMENT: return "re-procured cost ratio";
 	case MC_PMS_RELEASE: return "share of premium release slipping";
 	case MC_DISCRETIONARY: return "discretionary spend multiplier";
+	case MC_RESIDUAL: return "unexplained multiplier of the CCG total";
 	case MC_N_DRIVERS: break;
 	}
 	return "?";
@@ -296,6 +300,7 @@ struct derived {
 	double apms_mu, apms_sigma;
 	double pms_slip;
 	double disc_lambda, disc_k, disc_hk;
+	double res_c, res_hc, res_n, res_hn;	/* h = sigma^2 / 2 */
 };
 
 struct prep {
@@ -334,6 +339,10 @@ static void derive(const struct mc_params *p, struct derived *d)
 	d->disc_lambda = p->disc_claims;
 	d->disc_k = sqrt(log1p(p->disc_claim_cv * p->disc_claim_cv));
 	d->disc_hk = d->disc_k * d->disc_k / 2.0;
+	d->res_c = p->residual_sigma_ccg;
+	d->res_hc = p->residual_sigma_ccg * p->residual_sigma_ccg / 2.0;
+	d->res_n = p->residual_sigma_national;
+	d->res_hn = p->residual_sigma_national * p->residual_sigma_national / 2.0;
 }
 
 static void prep_build(struct prep *pp, const struct mc_model *m,
@@ -421,22 +430,24 @@ static double months_live(double m0, double delay)
 }
 
 /*
- * One CCG's spend in one simulated year.  The order of draws is part of
- * the documented stream layout: 4 shared normals, then per practice its
- * own draws, then the schemes, then the claims.
+ * One CCG's spend in one simulated year; nat is the national residual
+ * factor of the iteration.  The order of draws is part of the documented
+ * stream layout: 5 shared normals, then per practice its own draws, then
+ * the schemes, then the claims.
  */
 static double sim_group(const struct prep *pp, const struct derived *d,
-			size_t g, gsl_rng *r, struct counts *c)
+			size_t g, double nat, gsl_rng *r, struct counts *c)
 {
 	double zl = gsl_ran_gaussian_ziggurat(r, 1.0);
 	double zq = gsl_ran_gaussian_ziggurat(r, 1.0);
 	double ze = gsl_ran_gaussian_ziggurat(r, 1.0);
 	double zr = gsl_ran_gaussian_ziggurat(r, 1.0);
+	double zres = gsl_ran_gaussian_ziggurat(r, 1.0);
 	double g_c = d->g_mean + d->g_sc * zl;
 	double q_c = d->q_mean + d->q_sc * zq;
 	double es_c = d->es_mean * exp(d->es_sc * ze - d->es_hc);
 	double uplift = d->rent_mean + d->rent_sd * zr;
-	unsigned long long ng = 4, nu = 0, np = 0;
+	unsigned long long ng = 5, nu = 0, np = 0;
 	double total = 0.0;
 
 	if (uplift < 0.0)
@@ -508,7 +519,7 @@ static double sim_group(const struct prep *pp, const struct derived *d,
 	c->gauss += ng;
 	c->unif += nu;
 	c->pois += np;
-	return total;
+	return total * exp(d->res_c * zres - d->res_hc) * nat;
 }
 
 /* ---- summaries -------------------------------------------------------- */
@@ -631,9 +642,12 @@ enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 				continue;
 			for (size_t it = first; it < last; it++) {
 				double *row = res->totals + it * ng;
+				double nat = exp(d.res_n * gsl_ran_gaussian_ziggurat(r, 1.0) -
+						 d.res_hn);
 
+				c.gauss++;
 				for (size_t g = 0; g < ng; g++)
-					row[g] = sim_group(&pp, &d, g, r, &c);
+					row[g] = sim_group(&pp, &d, g, nat, r, &c);
 			}
 			bc[b] = c;
 		}
@@ -700,7 +714,7 @@ enum pipe_mode { PIPE_EXPECTED, PIPE_LOW, PIPE_HIGH };
 
 /* Every driver fixed at one value: the deterministic year. */
 struct setting {
-	double g, q, es, rent_eff, apms, pms, disc;
+	double g, q, es, rent_eff, apms, pms, disc, res;
 	enum pipe_mode pipe;
 };
 
@@ -759,6 +773,7 @@ static void det_spend(const struct mc_model *m, const struct mc_params *p,
 		sum[m->schemes[i].group] += scheme_spend(&m->schemes[i], p, st->pipe);
 	for (size_t g = 0; g < m->n_groups; g++) {
 		sum[g] += (double)m->groups[g].discretionary * st->disc;
+		sum[g] *= st->res;
 		if (to_pence(sum[g], &out[g]) != 0)
 			out[g] = INT64_MAX;	/* unreachable after the parameter check */
 		total += sum[g];
@@ -787,6 +802,7 @@ enum status mc_tornado(const struct mc_model *m, const struct mc_params *p,
 	double a_h = p->apms_cost_sigma * p->apms_cost_sigma / 2.0;
 	double cv2 = p->disc_claim_cv * p->disc_claim_cv;
 	double dk = sqrt(log1p((1.0 + cv2) / p->disc_claims));
+	double rs = hypot(p->residual_sigma_ccg, p->residual_sigma_national);
 
 	memset(t, 0, sizeof(*t));
 	if (mc_params_check(p, "risk") != 0)
@@ -799,6 +815,7 @@ enum status mc_tornado(const struct mc_model *m, const struct mc_params *p,
 	base.apms = p->apms_cost_mean;
 	base.pms = p->pms_slip_max / 2.0;
 	base.disc = p->disc_mean;
+	base.res = 1.0;
 	base.pipe = PIPE_EXPECTED;
 	t->base = xcalloc(n, sizeof(int64_t));
 	det_spend(m, p, &base, t->base);
@@ -858,6 +875,12 @@ enum status mc_tornado(const struct mc_model *m, const struct mc_params *p,
 			hi.disc = p->disc_mean * exp(Z90 * dk - dk * dk / 2.0);
 			bar->low_value = lo.disc;
 			bar->high_value = hi.disc;
+			break;
+		case MC_RESIDUAL:	/* both parts together: lognormal, sigma^2 = r_c^2 + r_n^2 */
+			lo.res = exp(-Z90 * rs - rs * rs / 2.0);
+			hi.res = exp(Z90 * rs - rs * rs / 2.0);
+			bar->low_value = lo.res;
+			bar->high_value = hi.res;
 			break;
 		case MC_N_DRIVERS:
 			BUG("driver out of range");

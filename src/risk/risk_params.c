@@ -99,6 +99,14 @@ const struct param_spec risk_param_specs[] = {
 	DEC("risk", "disc_claim_cv", "1", "ratio", "[A]",
 	    "coefficient of variation of one claim"),
 
+	/* what the drivers do not explain */
+	DEC("risk", "residual_sigma_ccg", "0.0444", "log scale",
+	    SRC_CAL ": median yearly sd of CCG growth beyond national, five categories",
+	    "log-scale sd of a CCG's unexplained change (local schemes, contracts, timing)"),
+	DEC("risk", "residual_sigma_national", "0.0194", "log scale",
+	    SRC_CAL ": sd of national log growth; an upper bound, the budget knows some of it",
+	    "log-scale sd of the unexplained change shared by every CCG"),
+
 	/* optimistic: less spend */
 	RATE("risk_optimistic", "list_growth_mean", "0.0131", "rate per year",
 	     SRC_CAL ": lowest national year (2014/15>2015/16)", "mean list growth"),

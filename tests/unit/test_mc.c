@@ -21,6 +21,7 @@
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_statistics_double.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mc.h"
@@ -142,8 +143,8 @@ static void test_mc_one_normal_driver_matches_the_closed_form(void **state)
 	assert_string_equal(r.generator, "taus2");
 	assert_int_equal(r.iterations, N_BIG);
 	assert_int_equal(r.block_size, MC_DEFAULT_BLOCK);
-	/* per iteration: 4 shared normals + 1 practice normal, nothing else */
-	assert_true(r.n_gaussian == 5ull * N_BIG);
+	/* per iteration: 1 national + 5 CCG normals + 1 practice normal, nothing else */
+	assert_true(r.n_gaussian == 7ull * N_BIG);
 	assert_true(r.n_uniform == 0 && r.n_poisson == 0);
 	mc_result_release(&r);
 	mc_model_release(&m);
@@ -399,6 +400,65 @@ static void test_mc_rent_apms_and_pms_drivers_have_the_stated_means(void **state
 	mc_model_release(&m);
 }
 
+/*
+ * The residual.  Two CCGs of one practice each (list_linked 1,000,000 p,
+ * nothing else random), residual sigma 0.1 per CCG and 0.05 national:
+ *   spend = 1e6 exp(0.1 Z_c - 0.005) exp(0.05 Z_n - 0.00125): lognormal,
+ *   sigma^2 = 0.01 + 0.0025 = 0.0125 (sigma 0.111803)
+ *   mean 1,000,000 (sd 1e6 sqrt(e^0.0125 - 1) = 112,154; se 355: tol 1,420)
+ *   median 1e6 exp(-0.00625) = 993,769 (se 0.00158 / 0.3989 x 0.1118 x 993,769
+ *     = 440: tol 1,800)
+ *   correlation of the two CCGs' log spend = 0.0025 / 0.0125 = 0.2
+ *     (se (1 - 0.04) / sqrt(1e5) = 0.003: tol 0.012)
+ * Tornado: both parts together, exp(-/+1.281552 x 0.111803 - 0.00625)
+ *   = 0.861111 / 1.146865 of the base.
+ */
+static void test_mc_residual_is_lognormal_and_shared_nationally(void **state)
+{
+	struct mc_model m;
+	struct mc_params p = neutral();
+	struct mc_config c = config(31, N_BIG);
+	struct mc_result r;
+	struct mc_tornado t;
+	double *la, *lb;
+
+	(void)state;
+	mc_model_init(&m);
+	for (int g = 0; g < 2; g++) {
+		struct mc_unit u = { 0 };
+
+		assert_int_equal(mc_model_add_group(&m, g ? "00B" : "00A", 0, 0, 0, 0), g);
+		u.group = (size_t)g;
+		u.list_linked = 1000000;
+		assert_int_equal(mc_model_add_unit(&m, &u), 0);
+	}
+	p.residual_sigma_ccg = 0.1;
+	p.residual_sigma_national = 0.05;
+	assert_int_equal(mc_run(&m, &p, &c, &r), ST_OK);
+	assert_close((double)r.groups[0].mean, 1000000, 0, 1420);
+	assert_close((double)r.groups[1].p50, 993769, 0, 1800);
+	la = malloc(N_BIG * sizeof(double));
+	lb = malloc(N_BIG * sizeof(double));
+	for (size_t i = 0; i < N_BIG; i++) {
+		la[i] = log(r.totals[2 * i]);
+		lb[i] = log(r.totals[2 * i + 1]);
+	}
+	assert_close(gsl_stats_sd(la, 1, N_BIG), 0.111803, 0, 4 * 0.111803 / sqrt(2.0 * N_BIG));
+	assert_close(gsl_stats_correlation(la, 1, lb, 1, N_BIG), 0.2, 0, 0.012);
+	free(la);
+	free(lb);
+	mc_result_release(&r);
+
+	assert_int_equal(mc_tornado(&m, &p, &t), ST_OK);
+	assert_pence_eq(t.base[0], 1000000);
+	assert_close(t.bars[MC_RESIDUAL].low_value, 0.861111, 0, 1e-6);
+	assert_pence_eq(t.bars[MC_RESIDUAL].low[0], 861111);
+	assert_pence_eq(t.bars[MC_RESIDUAL].high[0], 1146865);
+	assert_pence_eq(t.bars[MC_RESIDUAL].high[2], 2293729);	/* total: 2 x 1,146,864.64 */
+	mc_tornado_release(&t);
+	mc_model_release(&m);
+}
+
 /* Our own SplitMix64, written from the published algorithm. */
 static uint64_t ref_splitmix(uint64_t state)
 {
@@ -412,10 +472,13 @@ static uint64_t ref_splitmix(uint64_t state)
 /*
  * The documented stream layout, recomputed by hand with GSL: block b's
  * generator is taus2 seeded with 1 + sm(seed ^ sm(b)) mod (2^32 - 1);
- * within an iteration, the CCG draws 4 shared normals (list, QOF, ES,
- * rent), then the practice draws its list normal.  With list_linked
- * 1,000,000, mean 0.01, sd 0.02 (CCG) and 0.03 (practice):
- *   spend = 1e6 (1 + 0.01 + 0.02 z1 + 0.03 z5).
+ * an iteration draws the national residual normal z0, then the CCG draws
+ * 5 shared normals z1..z5 (list, QOF, ES, rent, residual), then the
+ * practice draws its list normal z6.  With list_linked 1,000,000, mean
+ * 0.01, sd 0.02 (CCG) and 0.03 (practice), residual sigmas 0.05 (CCG) and
+ * 0.04 (national):
+ *   spend = 1e6 (1 + 0.01 + 0.02 z1 + 0.03 z6)
+ *           x exp(0.05 z5 - 0.05^2/2) x exp(0.04 z0 - 0.04^2/2).
  * Iteration 0 is block 0's first; iteration 4 (block size 4) is block 1's first.
  */
 static void test_mc_iterations_follow_the_documented_stream_layout(void **state)
@@ -433,17 +496,20 @@ static void test_mc_iterations_follow_the_documented_stream_layout(void **state)
 	p.list_growth_mean = 0.01;
 	p.list_growth_sd_ccg = 0.02;
 	p.list_growth_sd_practice = 0.03;
+	p.residual_sigma_ccg = 0.05;
+	p.residual_sigma_national = 0.04;
 	assert_int_equal(mc_run(&m, &p, &c, &r), ST_OK);
 	for (uint64_t b = 0; b < 2; b++) {
 		unsigned long seed = (unsigned long)(1 + ref_splitmix(c.seed ^ ref_splitmix(b)) %
 						     0xFFFFFFFFull);
-		double z[5], want;
+		double z[7], want;
 
 		assert_true(mc_block_seed(c.seed, b) == seed);
 		gsl_rng_set(g, seed);
-		for (int k = 0; k < 5; k++)
+		for (int k = 0; k < 7; k++)
 			z[k] = gsl_ran_gaussian_ziggurat(g, 1.0);
-		want = 1e6 * (1.0 + 0.01 + 0.02 * z[0] + 0.03 * z[4]);
+		want = 1e6 * (1.0 + 0.01 + 0.02 * z[1] + 0.03 * z[6]) *
+		       exp(0.05 * z[5] - 0.00125) * exp(0.04 * z[0] - 0.0008);
 		assert_close(r.totals[b * 4], want, 1e-14, 0);
 	}
 	gsl_rng_free(g);
@@ -498,6 +564,8 @@ static void rich_model(struct mc_model *m, struct mc_params *p)
 	p->pms_slip_max = 0.5;
 	p->disc_claims = 12;
 	p->disc_claim_cv = 1.0;
+	p->residual_sigma_ccg = 0.04;
+	p->residual_sigma_national = 0.02;
 }
 
 static void test_mc_results_do_not_depend_on_the_thread_count(void **state)
@@ -674,14 +742,14 @@ static void test_mc_params_fields_are_reachable_by_key(void **state)
 	double *f;
 
 	(void)state;
-	assert_int_equal(mc_params_count(), 21);
+	assert_int_equal(mc_params_count(), 23);
 	for (size_t i = 0; i < mc_params_count(); i++)
 		assert_non_null(mc_params_field(&p, mc_params_key(i)));
 	f = mc_params_field(&p, "rent_uplift_mean");
 	*f = 0.042;
 	assert_close(p.rent_uplift_mean, 0.042, 0, 0);
 	assert_null(mc_params_field(&p, "no_such_key"));
-	assert_null(mc_params_key(21));
+	assert_null(mc_params_key(23));
 }
 
 int main(void)
@@ -696,6 +764,7 @@ int main(void)
 		cmocka_unit_test(test_mc_activity_es_is_lognormal_with_the_stated_mean),
 		cmocka_unit_test(test_mc_qof_ratio_is_capped_at_the_points_available),
 		cmocka_unit_test(test_mc_rent_apms_and_pms_drivers_have_the_stated_means),
+		cmocka_unit_test(test_mc_residual_is_lognormal_and_shared_nationally),
 		cmocka_unit_test(test_mc_iterations_follow_the_documented_stream_layout),
 		cmocka_unit_test(test_mc_results_do_not_depend_on_the_thread_count),
 		cmocka_unit_test(test_mc_rejects_bad_parameters_with_every_reason),
