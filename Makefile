@@ -120,7 +120,7 @@ hdrcheck:
 	done; echo "headers: self-contained"
 
 memcheck: $(BUILD)/pcbudget $(TEST_BIN)
-	@for t in $(TEST_BIN); do valgrind -q --error-exitcode=1 --leak-check=full $$t >/dev/null || exit 1; done
+	@for t in $(TEST_BIN); do valgrind -q --error-exitcode=1 --leak-check=full --suppressions=tests/valgrind.supp $$t >/dev/null || exit 1; done
 
 format:
 	clang-format -i src/*/*.c include/*.h tests/unit/*.c

@@ -194,11 +194,11 @@ double backtest_mixture_quantile(const double *devs, size_t n, double mu,
 
 	if (n == 0 || !(s > 0.0) || !isfinite(s) || !isfinite(mu) ||
 	    !(p > 0.0 && p < 1.0))
-		return NAN;
+		return (double)NAN;
 	dmin = dmax = devs[0];
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(devs[i]))
-			return NAN;
+			return (double)NAN;
 		dmin = fmin(dmin, devs[i]);
 		dmax = fmax(dmax, devs[i]);
 	}

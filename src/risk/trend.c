@@ -21,7 +21,7 @@
 double trend_t_multiplier(double level, double df)
 {
 	if (!(level > 0.0 && level < 1.0) || !(df > 0.0) || !isfinite(df))
-		return NAN;
+		return (double)NAN;
 	return gsl_cdf_tdist_Pinv(1.0 - (1.0 - level) / 2.0, df);
 }
 
@@ -29,10 +29,10 @@ static void fit_reset(struct trend_fit *fit, size_t n)
 {
 	fit->flags = 0;
 	fit->n = n;
-	fit->x_mean = fit->y_mean = NAN;
-	fit->intercept = fit->slope = NAN;
-	fit->cov00 = fit->cov01 = fit->cov11 = NAN;
-	fit->sumsq = fit->s2 = fit->sxx = NAN;
+	fit->x_mean = fit->y_mean = (double)NAN;
+	fit->intercept = fit->slope = (double)NAN;
+	fit->cov00 = fit->cov01 = fit->cov11 = (double)NAN;
+	fit->sumsq = fit->s2 = fit->sxx = (double)NAN;
 	fit->df = n >= 2 ? (double)n - 2.0 : (double)NAN;
 }
 
@@ -92,8 +92,8 @@ out:
 static void forecast_nan(struct trend_forecast *out, double x0)
 {
 	out->x = x0;
-	out->yhat = out->se_mean = out->se_pred = NAN;
-	out->lo80 = out->hi80 = out->lo95 = out->hi95 = NAN;
+	out->yhat = out->se_mean = out->se_pred = (double)NAN;
+	out->lo80 = out->hi80 = out->lo95 = out->hi95 = (double)NAN;
 }
 
 int trend_forecast(const struct trend_fit *fit, double x0,
@@ -129,7 +129,7 @@ bad:
 int trend_project(const double *x, const double *y, size_t n,
 		  unsigned n_ahead, struct trend_projection *out)
 {
-	double last = -INFINITY;
+	double last = -(double)INFINITY;
 
 	memset(out, 0, sizeof(*out));
 	if (trend_fit(x, y, n, &out->fit) != 0)

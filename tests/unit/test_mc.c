@@ -614,7 +614,7 @@ static void test_mc_rejects_bad_parameters_with_every_reason(void **state)
 	rich_model(&m, &p);
 	p.list_growth_sd_ccg = -0.01;
 	p.rent_review_prob = 1.5;
-	p.es_volume_mean = NAN;
+	p.es_volume_mean = (double)NAN;
 	p.disc_claims = 0.0;
 	p.list_growth_mean = -1.0;
 	capture_begin();

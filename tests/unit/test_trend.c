@@ -173,11 +173,11 @@ static void test_trend_refuses_years_that_are_all_equal(void **state)
 static void test_trend_refuses_non_finite_input_and_results(void **state)
 {
 	static const double x[] = { 2019, 2020, 2021, 2022 };
-	static const double y_nan[] = { 5, NAN, 6, 8 };
-	static const double y_inf[] = { 5, 7, INFINITY, 8 };
+	static const double y_nan[] = { 5, (double)NAN, 6, 8 };
+	static const double y_inf[] = { 5, 7, (double)INFINITY, 8 };
 	/* finite inputs whose squares overflow: SSE is inf */
 	static const double y_big[] = { 1e200, -1e200, 1e200, -1e200 };
-	static const double x_nan[] = { 2019, 2020, NAN, 2022 };
+	static const double x_nan[] = { 2019, 2020, (double)NAN, 2022 };
 	static const double y_ok[] = { 5, 7, 6, 8 };
 	struct trend_projection p;
 
