@@ -251,7 +251,9 @@ uint64_t mc_splitmix64(uint64_t x);
  * whatever the return).  m and p are borrowed.  Returns ST_OK;
  * ST_CONFIG after reporting bad parameters (mc_params_check with
  * section "risk") or a simulation that produced a non-finite total;
- * ST_USAGE after reporting iterations == 0 or a model with no group.
+ * ST_USAGE after reporting iterations == 0 or a model with no group;
+ * ST_INTERNAL after reporting that a thread's generator could not be
+ * allocated.
  */
 enum status mc_run(const struct mc_model *m, const struct mc_params *p,
 		   const struct mc_config *cfg, struct mc_result *res);
