@@ -21,7 +21,8 @@
  */
 static void md_text(struct sbuf *sb, const char *s, bool in_cell)
 {
-	bool line_start = true;
+	/* block syntax (lists, headings) only starts a line, never a cell */
+	bool line_start = !in_cell;
 
 	for (; s && *s; s++) {
 		char c = *s;
@@ -37,7 +38,7 @@ static void md_text(struct sbuf *sb, const char *s, bool in_cell)
 			}
 			continue;
 		}
-		if (strchr("\\`*_{}[]<>()#|~&!", c) ||
+		if (strchr("\\`*_{}[]<>#|~&", c) ||
 		    (line_start && (c == '-' || c == '+' || c == '=')))
 			sbuf_addch(sb, '\\');
 		else if (line_start && c >= '0' && c <= '9') {

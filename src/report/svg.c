@@ -553,7 +553,10 @@ void svg_stacked_bars(struct sbuf *out, const struct svg_stacked *c)
 				neg += v;
 		}
 		if (any)
-			text(&body, cx, axis_pos(&ax, pos, y0 + h, -h) - 5,
+			text(&body, cx, fmin(axis_pos(&ax, pos, y0 + h, -h),
+					     finite_at(c->line, x) ?
+					     axis_pos(&ax, c->line[x], y0 + h, -h) :
+					     HUGE_VAL) - 5,
 			     "middle", "fill=\"#1a1a1a\" font-size=\"11\"",
 			     svg_format_tick(c->unit, pos + neg, ax.step / 10,
 					     ax.span, buf));
