@@ -75,6 +75,7 @@ static const char css[] =
 	"@media print{\n"
 	"@page{size:A4;margin:14mm 12mm}\n"
 	"body{font-size:10pt}\nmain{max-width:none;padding:0}\n"
+	"table{font-size:8.5pt}\nth,td{padding:2px 5px}\n"
 	"nav.toc{display:none}\n"
 	"h2{break-after:avoid;page-break-after:avoid}\n"
 	"figure.chart,.figure,tr,.flags li{break-inside:avoid;"
