@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,10 +265,12 @@ static void test_reportdir_cleans_up_after_a_killed_run(void **state)
 			_exit(1);
 		p = reportdir_file(&rd, "report.txt");
 		put(p, "half");
-		_exit(0);	/* no abort, no release: as if killed */
+		free(p);
+		raise(SIGKILL);	/* no abort, no release: killed */
+		_exit(1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_true(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
 	/* the killed run left its hidden folder; the report is untouched */
 	want = xasprintf(".demo-2017-18.tmp.%ld", (long)pid);
 	hidden = hidden_entries(parent);
@@ -295,7 +298,7 @@ static void test_reportdir_restores_a_report_left_aside_by_a_killed_run(void **s
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0)
-		_exit(0);
+		raise(SIGKILL);
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_int_equal(write_report(f->final, "one"), ST_OK);
 	/* the fallback renamed the report aside, then the run was killed */
