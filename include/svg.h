@@ -12,7 +12,7 @@
  *
  * Values are doubles (pounds, fractions or counts, as `unit` says): a
  * chart is a picture, and its exact figures live in the tables.  A
- * non-finite value (NAN) means "no value here" and is not drawn.
+ * non-finite value (SVG_NONE) means "no value here" and is not drawn.
  * The chart functions append to an sbuf and cannot fail.
  */
 #ifndef PCBUDGET_SVG_H
@@ -21,7 +21,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <math.h>
+
 #include "sbuf.h"
+
+/* "No value here" for chart arrays (a double NaN; clang's NAN is a float). */
+#define SVG_NONE ((double)NAN)
 
 enum svg_unit {
 	SVG_UNIT_NUMBER,	/* plain numbers, k/m suffixes on axes */
@@ -55,7 +60,7 @@ void svg_stacked_bars(struct sbuf *out, const struct svg_stacked *c);
 /*
  * Fan chart: actual values (history) as a line with points, then the
  * projection's median with its 80% and 95% bands, against a reference
- * line (the allocation).  Every array has n_x entries; NAN where the
+ * line (the allocation).  Every array has n_x entries; SVG_NONE where the
  * series has no value (history before the projection and vice versa).
  * Bands are drawn over runs of x where both bounds are finite.
  */
@@ -111,7 +116,7 @@ struct svg_strip {
 	const double *values;		/* n */
 	const char *const *labels;	/* n item names, or NULL */
 	const bool *is_outlier;		/* n, or NULL = none marked */
-	double fence_lo, fence_hi;	/* NAN = not drawn */
+	double fence_lo, fence_hi;	/* SVG_NONE = not drawn */
 };
 
 void svg_strip(struct sbuf *out, const struct svg_strip *c);
@@ -121,7 +126,7 @@ void svg_strip(struct sbuf *out, const struct svg_strip *c);
  * Q3 + 1.5 IQR, quartiles by linear interpolation between order
  * statistics (Hyndman-Fan type 7, as R's default and numpy).  Sets
  * is_outlier[i] for finite values outside the fences (false for the
- * rest).  Returns the number of outliers, or 0 with *lo and *hi NAN
+ * rest).  Returns the number of outliers, or 0 with *lo and *hi NaN
  * when fewer than 4 values are finite.
  */
 size_t svg_tukey_outliers(const double *v, size_t n, bool *is_outlier,

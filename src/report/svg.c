@@ -701,7 +701,7 @@ void svg_fan(struct sbuf *out, const struct svg_fan *c)
 	struct sbuf body, tip, desc;
 	struct axis ax;
 	const double x0 = 80, y0 = 48, w = CHART_W - 80 - 20, h = 280;
-	double lo = INFINITY, hi = -INFINITY, bw, y;
+	double lo = HUGE_VAL, hi = -HUGE_VAL, bw, y;
 	struct legend_item items[5];
 	size_t n_items = 0;
 	char b1[48], b2[48], b3[48], b4[48], b5[48];
@@ -978,7 +978,7 @@ size_t svg_tukey_outliers(const double *v, size_t n, bool *is_outlier,
 	for (size_t i = 0; i < n; i++)
 		is_outlier[i] = false;
 	if (m < 4) {
-		*lo = *hi = NAN;
+		*lo = *hi = SVG_NONE;
 		free(s);
 		return 0;
 	}

@@ -330,7 +330,7 @@ static void build_doc(struct sample *s)
 	report_doc_add_table(d, sec, s->t[T_CATEGORIES], 0);
 	{
 		static const char *const yrs[] = { "2014/15", "2015/16", "2016/17", "2017/18" };
-		double v[16], line[4] = { NAN, NAN, NAN, 14000000 };
+		double v[16], line[4] = { SVG_NONE, SVG_NONE, SVG_NONE, 14000000 };
 		bool bud[4] = { false, false, false, true };
 		struct svg_stacked c = {
 			.title = "Category history and budget", .unit = SVG_UNIT_GBP,
@@ -356,13 +356,13 @@ static void build_doc(struct sample *s)
 	{
 		static const char *const yrs[] = { "2014/15", "2015/16", "2016/17",
 						   "2017/18", "2018/19", "2019/20" };
-		double act[6] = { 12.8e6, 12.9e6, 13.0e6, NAN, NAN, NAN };
-		double med[6] = { NAN, NAN, 13.0e6, 13.5e6, 14.0e6, 14.5e6 };
-		double l80[6] = { NAN, NAN, 13.0e6, 13.3e6, 13.6e6, 13.9e6 };
-		double h80[6] = { NAN, NAN, 13.0e6, 13.7e6, 14.4e6, 15.1e6 };
-		double l95[6] = { NAN, NAN, 13.0e6, 13.1e6, 13.2e6, 13.3e6 };
-		double h95[6] = { NAN, NAN, 13.0e6, 13.9e6, 14.8e6, 15.7e6 };
-		double al[6] = { NAN, NAN, NAN, 14.0e6, 14.56e6, 15.12e6 };
+		double act[6] = { 12.8e6, 12.9e6, 13.0e6, SVG_NONE, SVG_NONE, SVG_NONE };
+		double med[6] = { SVG_NONE, SVG_NONE, 13.0e6, 13.5e6, 14.0e6, 14.5e6 };
+		double l80[6] = { SVG_NONE, SVG_NONE, 13.0e6, 13.3e6, 13.6e6, 13.9e6 };
+		double h80[6] = { SVG_NONE, SVG_NONE, 13.0e6, 13.7e6, 14.4e6, 15.1e6 };
+		double l95[6] = { SVG_NONE, SVG_NONE, 13.0e6, 13.1e6, 13.2e6, 13.3e6 };
+		double h95[6] = { SVG_NONE, SVG_NONE, 13.0e6, 13.9e6, 14.8e6, 15.7e6 };
+		double al[6] = { SVG_NONE, SVG_NONE, SVG_NONE, 14.0e6, 14.56e6, 15.12e6 };
 		struct svg_fan c = {
 			.title = "Projected spend against allocation", .unit = SVG_UNIT_GBP,
 			.n_x = 6, .x_labels = yrs, .actual = act, .median = med,

@@ -120,7 +120,7 @@ static void test_svg_formats_ticks_with_units(void **state)
 	assert_string_equal(svg_format_tick(SVG_UNIT_PERCENT, 0.05, 0.01, 0.1, buf), "5%");
 	assert_string_equal(svg_format_tick(SVG_UNIT_PERCENT, 0.125, 0.005, 0.2, buf), "12.5%");
 	assert_string_equal(svg_format_tick(SVG_UNIT_NUMBER, 1200, 200, 1200, buf), "1,200");
-	assert_string_equal(svg_format_tick(SVG_UNIT_GBP, NAN, 1, 1, buf), "n/a");
+	assert_string_equal(svg_format_tick(SVG_UNIT_GBP, SVG_NONE, 1, 1, buf), "n/a");
 }
 
 static void test_svg_formats_values_for_tooltips(void **state)
@@ -143,7 +143,7 @@ static void test_svg_tukey_fences_match_type7_quartiles(void **state)
 	 * Q3 at h = 6 -> 7; IQR 4; fences 3 - 6 = -3 and 7 + 6 = 13.
 	 * Same as R: quantile(c(1:8, 100), c(.25, .75)) = 3, 7.
 	 */
-	double v[10] = { 5, 100, 1, 2, 3, 4, NAN, 6, 7, 8 };
+	double v[10] = { 5, 100, 1, 2, 3, 4, SVG_NONE, 6, 7, 8 };
 	bool out[10];
 	double lo, hi;
 
@@ -162,9 +162,9 @@ static void test_svg_stacked_bars_escape_labels_and_are_deterministic(void **sta
 {
 	const char *years[] = { "2015/16", "2016/17", "2017/18 & <b>" };
 	const char *cats[] = { "Core", "<script>alert(1)</script>", "Q\"OF'" };
-	double v[9] = { 10e6, 2e6, 1e6, 11e6, -1e6, 1.2e6, 11.5e6, 2.4e6, NAN };
+	double v[9] = { 10e6, 2e6, 1e6, 11e6, -1e6, 1.2e6, 11.5e6, 2.4e6, SVG_NONE };
 	bool budget[3] = { false, false, true };
-	double alloc[3] = { NAN, NAN, 15e6 };
+	double alloc[3] = { SVG_NONE, SVG_NONE, 15e6 };
 	struct svg_stacked c = {
 		.title = "History <and> budget", .unit = SVG_UNIT_GBP,
 		.n_x = 3, .x_labels = years, .n_series = 3,
@@ -197,13 +197,13 @@ static void test_svg_stacked_bars_escape_labels_and_are_deterministic(void **sta
 static void test_svg_fan_draws_bands_and_skips_missing(void **state)
 {
 	const char *years[] = { "2015/16", "2016/17", "2017/18", "2018/19" };
-	double act[4] = { 10e6, 10.5e6, NAN, NAN };
-	double med[4] = { NAN, 10.5e6, 11e6, 11.6e6 };
-	double lo80[4] = { NAN, 10.5e6, 10.7e6, 11e6 };
-	double hi80[4] = { NAN, 10.5e6, 11.3e6, 12.2e6 };
-	double lo95[4] = { NAN, 10.5e6, 10.5e6, 10.6e6 };
-	double hi95[4] = { NAN, 10.5e6, 11.6e6, 12.8e6 };
-	double alloc[4] = { NAN, 10.8e6, 11.2e6, 11.7e6 };
+	double act[4] = { 10e6, 10.5e6, SVG_NONE, SVG_NONE };
+	double med[4] = { SVG_NONE, 10.5e6, 11e6, 11.6e6 };
+	double lo80[4] = { SVG_NONE, 10.5e6, 10.7e6, 11e6 };
+	double hi80[4] = { SVG_NONE, 10.5e6, 11.3e6, 12.2e6 };
+	double lo95[4] = { SVG_NONE, 10.5e6, 10.5e6, 10.6e6 };
+	double hi95[4] = { SVG_NONE, 10.5e6, 11.6e6, 12.8e6 };
+	double alloc[4] = { SVG_NONE, 10.8e6, 11.2e6, 11.7e6 };
 	struct svg_fan c = {
 		.title = "Projected spend", .unit = SVG_UNIT_GBP, .n_x = 4,
 		.x_labels = years, .actual = act, .median = med,
@@ -287,7 +287,7 @@ static void test_svg_strip_marks_outliers_by_name(void **state)
 static void test_svg_empty_input_says_no_data(void **state)
 {
 	struct svg_stacked s = { .title = "Empty", .unit = SVG_UNIT_GBP };
-	double nan1[1] = { NAN };
+	double nan1[1] = { SVG_NONE };
 	const char *lab[1] = { "x" };
 	struct svg_fan f = { .title = "Nothing", .unit = SVG_UNIT_GBP,
 			     .n_x = 1, .x_labels = lab, .actual = nan1 };
