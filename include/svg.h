@@ -83,7 +83,9 @@ void svg_fan(struct sbuf *out, const struct svg_fan *c);
 /*
  * Tornado: for each driver, the outcome when it is at its low and at its
  * high setting, as bars from the base outcome.  Drivers are drawn from
- * the widest swing down (ties in input order).
+ * the widest swing down (ties in input order).  A non-finite low or high
+ * is drawn as no swing on that side.  Names wider than the label column
+ * are cut with "…" on screen and kept whole in the tooltip.
  */
 struct svg_tornado {
 	const char *title;
