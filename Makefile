@@ -79,7 +79,8 @@ $(BUILD)/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_HELPER_OBJ) $(BUILD)/libpcb
 # benchmarks use.  Uses sudo when not root.  Safe to run again.
 DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
             libinih-dev libjansson-dev nettle-dev libxlsxwriter-dev \
-            libsqlite3-dev python3-pandas unzip clang libomp-14-dev
+            libsqlite3-dev python3-pandas python3-openpyxl unzip clang libomp-14-dev \
+            chromium valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
