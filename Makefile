@@ -75,6 +75,13 @@ $(BUILD)/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_HELPER_OBJ) $(BUILD)/libpcb
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 
+# Benchmark programs: tests/bench/bench_<name>.c -> build/bench_<name>.
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/%)
+$(BUILD)/bench_%: $(BUILD)/tests/bench/bench_%.o $(BUILD)/libpcbudget.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # Debian packages: build tools, the libraries, and what the tests and
 # benchmarks use.  Uses sudo when not root.  Safe to run again.
 DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
@@ -105,7 +112,7 @@ SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize
 check:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN)" LDFLAGS="$(SAN)" test
 
-bench: $(BUILD)/pcbudget
+bench: $(BUILD)/pcbudget $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
 # libFuzzer harnesses (clang): tests/fuzz/fuzz_<name>.c with a seed corpus
@@ -148,4 +155,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d) \
+         $(BENCH_BIN:$(BUILD)/%=$(BUILD)/tests/bench/%.d)
