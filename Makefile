@@ -136,7 +136,7 @@ fuzz: fuzz-build
 
 hdrcheck:
 	@for h in include/*.h; do \
-	  echo "#include \"$$(basename $$h)\"" | $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
+	  echo "#include \"$$(basename $$h)\"" | $(CC) -Iinclude $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
 	done; echo "headers: self-contained"
 
 memcheck: $(BUILD)/pcbudget $(TEST_BIN)
