@@ -54,7 +54,7 @@ Q := @
 endif
 
 .PHONY: all deps example test unit cli-test check bench install uninstall \
-        clean hdrcheck format memcheck
+        clean hdrcheck format memcheck fuzz fuzz-build
 all: $(BUILD)/pcbudget
 
 .SECONDARY:
@@ -86,7 +86,8 @@ $(BUILD)/bench_%: $(BUILD)/tests/bench/bench_%.o $(BUILD)/libpcbudget.a
 # benchmarks use.  Uses sudo when not root.  Safe to run again.
 DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
             libinih-dev libjansson-dev nettle-dev libxlsxwriter-dev \
-            libsqlite3-dev python3-pandas unzip
+            libsqlite3-dev python3-pandas python3-openpyxl unzip clang libomp-14-dev \
+            chromium valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -114,9 +115,28 @@ check:
 bench: $(BUILD)/pcbudget $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
 
+# libFuzzer harnesses (clang): tests/fuzz/fuzz_<name>.c with a seed corpus
+# in tests/fuzz/<name>/.  FUZZ_TIME seconds each (default 600); new inputs
+# go to build-fuzz/corpus-<name>/, crashes to build-fuzz/.
+FUZZ_TIME ?= 600
+FUZZ_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  LDFLAGS="$(FUZZ_SAN)" DEVELOPER= build-fuzz/libpcbudget.a
+	@for s in $(FUZZ_SRC); do n=$$(basename $$s .c); \
+	  clang $(ALL_CPPFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_SAN) \
+	    -fsanitize=fuzzer -fopenmp -o build-fuzz/$$n $$s build-fuzz/libpcbudget.a $(LIBS) || exit 1; done
+fuzz: fuzz-build
+	@for b in $(FUZZ_BIN); do n=$$(basename $$b | sed 's/^fuzz_//'); \
+	  mkdir -p build-fuzz/corpus-$$n; echo "== fuzzing $$n for $(FUZZ_TIME)s"; \
+	  $$b -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=build-fuzz/$$n- \
+	    build-fuzz/corpus-$$n tests/fuzz/$$n || exit 1; done
+
 hdrcheck:
 	@for h in include/*.h; do \
-	  echo "#include \"$$(basename $$h)\"" | $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
+	  echo "#include \"$$(basename $$h)\"" | $(CC) -Iinclude $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
 	done; echo "headers: self-contained"
 
 memcheck: $(BUILD)/pcbudget $(TEST_BIN)
@@ -133,7 +153,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pcbudget
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
 -include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d) \
          $(BENCH_BIN:$(BUILD)/%=$(BUILD)/tests/bench/%.d)

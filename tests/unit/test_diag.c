@@ -76,6 +76,24 @@ static void test_diag_quote_escapes_control_bytes_and_cuts_long_values(void **st
 			    "abcdefghijkl...");	/* 12 + 3 + NUL = 16 */
 }
 
+static long long fixed_clock(void)
+{
+	return 1795399200LL;	/* date -u -d @1795399200: 2026-11-23T02:00:00Z */
+}
+
+static void test_diag_info_stamps_log_lines_when_not_on_a_terminal(void **state)
+{
+	(void)state;
+	diag_set_clock(fixed_clock);
+	capture_begin();
+	diag_info("read %d files", 9);
+	diag_set_quiet(true);
+	diag_info("hidden");
+	diag_set_quiet(false);
+	assert_string_equal(capture_end(), "2026-11-23T02:00:00Z pcbudget: info: read 9 files\n");
+	diag_set_clock(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -83,6 +101,7 @@ int main(void)
 		cmocka_unit_test(test_diag_omits_unknown_parts_of_the_location),
 		cmocka_unit_test(test_diag_stops_printing_after_the_cap_but_keeps_counting),
 		cmocka_unit_test(test_diag_quiet_mode_silences_notes_and_warnings_only),
+		cmocka_unit_test(test_diag_info_stamps_log_lines_when_not_on_a_terminal),
 		cmocka_unit_test(test_diag_quote_escapes_control_bytes_and_cuts_long_values),
 	};
 
