@@ -43,7 +43,11 @@ static void test_runlock_turns_away_a_second_writer_of_the_same_folder(void **st
 		snprintf(expect, strlen(tmpl) * 2 + 128, "pcbudget: error: another run is writing '%s/report' "
 				"(lock '%s/.report.lock'); try again later or use --wait\n",
 			tmpl, tmpl);
-		_exit(st == ST_LOCKED && strcmp(err, expect) == 0 ? 0 : 1);
+		int ok = st == ST_LOCKED && strcmp(err, expect) == 0;
+
+		free(expect);	/* the child frees what it owns: valgrind checks it too */
+		free(dir);
+		_exit(ok ? 0 : 1);
 	}
 	assert_true(waitpid(pid, &status, 0) == pid);
 	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
