@@ -14,6 +14,19 @@
  * override the spec's default; the resolved value (and whether it came
  * from the file or the default) is what the manifest records.
  *
+ * A spec whose section is a year ("2016/17") gives that year's default;
+ * defaults therefore differ by year.  A key is accepted in any year
+ * section when some spec for it is PARAM_YEARLY or a year, and a value
+ * is resolved in this order: the file, the spec for that very year, the
+ * PARAM_YEARLY spec.
+ *
+ * File syntax (inih, Debian build): "key = value" (or "key: value"),
+ * "[section]", comments on their own line starting with ';' or '#', and
+ * inline comments starting with " ;" (so a value cannot contain " ;").
+ * Indentation is ignored (no continuation lines).  Lines are limited to
+ * ini_max_line - 3 bytes (197 in Debian's build); a longer line is
+ * reported, never truncated.  Columns in messages are 1-based bytes.
+ *
  * Getters never fail silently: asking for a required parameter that is
  * missing (no value and no default) reports an error naming the file,
  * section and key and returns -1.
@@ -25,6 +38,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "status.h"
 
 #define PARAM_YEARLY "YYYY/YY"
@@ -40,7 +54,7 @@ enum param_type {
 };
 
 struct param_spec {
-	const char *section;	/* fixed section name or PARAM_YEARLY */
+	const char *section;	/* fixed name, a year "2016/17", or PARAM_YEARLY */
 	const char *key;
 	enum param_type type;
 	const char *def;	/* default as text, NULL = none (then required) */
@@ -55,6 +69,7 @@ struct param_value {
 	char *text;		/* owned raw text */
 	int64_t num;		/* parsed value for numeric/bool/date types */
 	unsigned long line;	/* 0 = from the default */
+	unsigned long col;	/* where the value starts on that line */
 };
 
 struct params {
@@ -64,7 +79,8 @@ struct params {
 	struct param_value *values;	/* values given in the file */
 	size_t n_values, alloc_values;
 	char **years;		/* year sections present, in file order */
-	size_t n_years, alloc_years;
+	unsigned long *year_lines;	/* line of each year's first header */
+	size_t n_years, alloc_years, alloc_year_lines;
 };
 
 /* Prepares p to hold values for specs (borrowed for p's lifetime). */
@@ -118,5 +134,19 @@ const struct param_value *params_lookup(const struct params *p,
 
 /* True if the file has a [year] section. */
 bool params_has_year(const struct params *p, const char *year);
+
+/*
+ * True if the spec table gives at least one default for exactly this
+ * section (e.g. built-in defaults for "2017/18").
+ */
+bool params_has_defaults(const struct params *p, const char *section);
+
+/*
+ * Fills loc with the place to blame for a problem with section: the
+ * line of its header in the file when there is one, else the file
+ * itself (line 0), else no location (no file loaded).
+ */
+void params_section_loc(const struct params *p, const char *section,
+			struct srcloc *loc);
 
 #endif
