@@ -132,6 +132,20 @@ int params_string(const struct params *p, const char *section,
 const struct param_value *params_lookup(const struct params *p,
 					const char *section, const char *key);
 
+/*
+ * True if (section, key) resolves to a value: given in the file or by a
+ * default.  Reports nothing.
+ */
+bool params_is_set(const struct params *p, const char *section,
+		   const char *key);
+
+/*
+ * The type of key in section (a year or a fixed name), or -1 if no spec
+ * makes the key valid there.  Reports nothing.
+ */
+int params_key_type(const struct params *p, const char *section,
+		    const char *key);
+
 /* True if the file has a [year] section. */
 bool params_has_year(const struct params *p, const char *year);
 

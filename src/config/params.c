@@ -231,6 +231,25 @@ const struct param_value *params_lookup(const struct params *p,
 	return NULL;
 }
 
+bool params_is_set(const struct params *p, const char *section,
+		   const char *key)
+{
+	const struct param_spec *spec;
+
+	if (params_lookup(p, section, key))
+		return true;
+	spec = default_spec(p, section, key);
+	return spec && spec->def;
+}
+
+int params_key_type(const struct params *p, const char *section,
+		    const char *key)
+{
+	const struct param_spec *spec = find_spec(p, section, key);
+
+	return spec ? (int)spec->type : -1;
+}
+
 bool params_has_year(const struct params *p, const char *year)
 {
 	for (size_t i = 0; i < p->n_years; i++)
