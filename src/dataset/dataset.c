@@ -1176,7 +1176,11 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 		stable_init(&ld.tab[k]);
 		ts = stable_load(&ld.tab[k], dir, &table_specs[k]);
 		ld.ok[k] = ts == ST_OK;
-		st = status_worst(st, ts);
+		/* a file that cannot be read outranks bad data */
+		if (ts == ST_NOINPUT || ts == ST_IO)
+			st = st == ST_OK || st == ST_DATA ? ts : st;
+		else
+			st = status_worst(st, ts);
 	}
 	if (params_is_set(p, ld.fy, "qof_points_available") &&
 	    params_key_type(p, ld.fy, "qof_points_available") == PARAM_INT &&
