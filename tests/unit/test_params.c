@@ -400,6 +400,26 @@ static void test_params_loads_a_file_from_disk(void **state)
 	remove(path);
 }
 
+static void test_params_says_whether_a_key_is_set_without_reporting(void **state)
+{
+	struct params p;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(load(&p, "[2018/19]\nglobal_sum_price = 90\n", &err), ST_OK);
+	capture_begin();
+	assert_true(params_is_set(&p, "2018/19", "global_sum_price"));	/* the file */
+	assert_true(params_is_set(&p, "2017/18", "global_sum_price"));	/* a default */
+	assert_false(params_is_set(&p, "2019/20", "global_sum_price"));
+	assert_false(params_is_set(&p, "2017/18", "es_unplanned_admissions"));
+	assert_int_equal(params_key_type(&p, "2030/31", "ooh_deduction"), PARAM_RATE);
+	assert_int_equal(params_key_type(&p, "run", "budget_year"), PARAM_STRING);
+	assert_int_equal(params_key_type(&p, "run", "ooh_deduction"), -1);
+	assert_int_equal(params_key_type(&p, "2017/18", "nope"), -1);
+	assert_string_equal(capture_end(), "");
+	params_release(&p);
+}
+
 static void test_params_knows_a_financial_year_when_it_sees_one(void **state)
 {
 	(void)state;
@@ -430,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_params_getter_of_the_wrong_type_is_an_internal_error),
 		cmocka_unit_test(test_params_missing_file_is_noinput),
 		cmocka_unit_test(test_params_loads_a_file_from_disk),
+		cmocka_unit_test(test_params_says_whether_a_key_is_set_without_reporting),
 		cmocka_unit_test(test_params_knows_a_financial_year_when_it_sees_one),
 	};
 
