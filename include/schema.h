@@ -52,18 +52,18 @@ struct table_spec {
 	bool allow_empty;		/* a header without rows is fine */
 };
 
-struct stable {
+struct schema_table {
 	struct csv_table csv;
 	const struct table_spec *spec;	/* borrowed */
 	long *col;			/* csv column of each spec column, -1 = absent */
 	bool loaded;			/* header matched: rows may be read */
 };
 
-/* Zeroes t so stable_release() is safe. */
-void stable_init(struct stable *t);
+/* Zeroes t so schema_table_release() is safe. */
+void schema_table_init(struct schema_table *t);
 
 /* Frees what t holds; leaves it initialised. */
-void stable_release(struct stable *t);
+void schema_table_release(struct schema_table *t);
 
 /*
  * Reads dir/spec->file into t and matches its header to the spec.
@@ -71,29 +71,29 @@ void stable_release(struct stable *t);
  * unknown columns (unless allow_extra).  Returns ST_OK (t->loaded),
  * ST_NOINPUT, ST_IO or ST_DATA.  spec is borrowed for t's lifetime.
  */
-enum status stable_load(struct stable *t, const char *dir,
+enum status schema_load(struct schema_table *t, const char *dir,
 			const struct table_spec *spec);
 
 /* Same, from text in memory (for tests); path is used in messages. */
-enum status stable_load_mem(struct stable *t, const char *path,
+enum status schema_load_mem(struct schema_table *t, const char *path,
 			    const char *text, const struct table_spec *spec);
 
 /* Number of data rows (0 if not loaded). */
-size_t stable_rows(const struct stable *t);
+size_t schema_rows(const struct schema_table *t);
 
 /* True if column c (index into the spec) exists in the file. */
-bool stable_has_col(const struct stable *t, size_t c);
+bool schema_has_col(const struct schema_table *t, size_t c);
 
 /*
  * Location of the cell at row r, spec column c; when the column is
  * absent, the start of the row.  Also the source line of the row.
  */
-void stable_loc(const struct stable *t, size_t r, size_t c,
+void schema_loc(const struct schema_table *t, size_t r, size_t c,
 		struct srcloc *loc);
-unsigned long stable_line(const struct stable *t, size_t r);
+unsigned long schema_line(const struct schema_table *t, size_t r);
 
 /* The raw text of a cell ("" when the column is absent). Borrowed. */
-const char *stable_raw(const struct stable *t, size_t r, size_t c);
+const char *schema_raw(const struct schema_table *t, size_t r, size_t c);
 
 /*
  * Typed readers for row r, spec column c.  Each returns 1 when a value
@@ -103,18 +103,18 @@ const char *stable_raw(const struct stable *t, size_t r, size_t c);
  * The type of the column must match the reader (a BUG otherwise).
  * Text is borrowed from the table.
  */
-int stable_text(const struct stable *t, size_t r, size_t c, const char **out);
-int stable_code(const struct stable *t, size_t r, size_t c, const char **out);
-int stable_money(const struct stable *t, size_t r, size_t c, int64_t *out);
-int stable_int(const struct stable *t, size_t r, size_t c, int64_t *out);
-int stable_fixed(const struct stable *t, size_t r, size_t c, int64_t *out);
-int stable_bool(const struct stable *t, size_t r, size_t c, bool *out);
-int stable_date(const struct stable *t, size_t r, size_t c, int32_t *out);
-int stable_year(const struct stable *t, size_t r, size_t c, int *out);
-int stable_choice(const struct stable *t, size_t r, size_t c, int *out);
+int schema_text(const struct schema_table *t, size_t r, size_t c, const char **out);
+int schema_code(const struct schema_table *t, size_t r, size_t c, const char **out);
+int schema_money(const struct schema_table *t, size_t r, size_t c, int64_t *out);
+int schema_int(const struct schema_table *t, size_t r, size_t c, int64_t *out);
+int schema_fixed(const struct schema_table *t, size_t r, size_t c, int64_t *out);
+int schema_bool(const struct schema_table *t, size_t r, size_t c, bool *out);
+int schema_date(const struct schema_table *t, size_t r, size_t c, int32_t *out);
+int schema_year(const struct schema_table *t, size_t r, size_t c, int *out);
+int schema_choice(const struct schema_table *t, size_t r, size_t c, int *out);
 
 /* Reports "path:line:col: error: <message>" at a cell; returns -1. */
-int stable_error(const struct stable *t, size_t r, size_t c,
+int schema_error(const struct schema_table *t, size_t r, size_t c,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif

@@ -280,7 +280,7 @@ struct loader {
 	bool *rate_reported;		/* per service: a missing rate was reported */
 	bool *has_contract_row;		/* per practice: named in contracts.csv */
 	size_t *contract_row;		/* per contract: its row */
-	struct stable tab[N_TABLES];
+	struct schema_table tab[N_TABLES];
 	bool ok[N_TABLES];		/* header matched: rows were read */
 	bool failed;			/* a data error was reported */
 	struct strmap practices, ccgs, contracts_by_practice;
@@ -295,11 +295,11 @@ struct loader {
 
 /* Reports at a cell and marks the load as failed. */
 #define FAIL(ld, t, r, c, ...) \
-	((ld)->failed = true, stable_error(&(ld)->tab[t], (r), (c), __VA_ARGS__))
+	((ld)->failed = true, schema_error(&(ld)->tab[t], (r), (c), __VA_ARGS__))
 
 static const char *raw(const struct loader *ld, int t, size_t r, size_t c)
 {
-	return stable_raw(&ld->tab[t], r, c);
+	return schema_raw(&ld->tab[t], r, c);
 }
 
 /* Counts a reader's result: -1 marks the load as failed. */
@@ -320,7 +320,7 @@ static long practice_ref(struct loader *ld, int t, size_t r, size_t c)
 	const char *code = NULL;
 	size_t idx;
 
-	if (chk(ld, stable_code(&ld->tab[t], r, c, &code)) != 1)
+	if (chk(ld, schema_code(&ld->tab[t], r, c, &code)) != 1)
 		return -1;
 	if (strmap_get(&ld->practices, code, &idx))
 		return (long)idx;
@@ -351,23 +351,23 @@ static int days_open_in(int year, const struct ds_practice *pr)
 static void read_practices(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_PRACTICES];
+	struct schema_table *t = &ld->tab[T_PRACTICES];
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		const char *code = NULL, *name = "", *ccg = NULL;
 		struct ds_practice pr;
 		int type = 0;
 		size_t old, ccg_idx;
 
 		memset(&pr, 0, sizeof(pr));
-		chk(ld, stable_text(t, r, PR_NAME, &name));
-		chk(ld, stable_choice(t, r, PR_TYPE, &type));
-		chk(ld, stable_int(t, r, PR_REG, &pr.registered));
-		chk(ld, stable_fixed(t, r, PR_WEIGHTED, &pr.weighted));
-		chk(ld, stable_bool(t, r, PR_OOH, &pr.ooh_opt_out));
-		chk(ld, stable_bool(t, r, PR_DISP, &pr.dispensing));
-		pr.has_open = chk(ld, stable_date(t, r, PR_OPEN, &pr.open_date)) == 1;
-		pr.has_close = chk(ld, stable_date(t, r, PR_CLOSE, &pr.close_date)) == 1;
+		chk(ld, schema_text(t, r, PR_NAME, &name));
+		chk(ld, schema_choice(t, r, PR_TYPE, &type));
+		chk(ld, schema_int(t, r, PR_REG, &pr.registered));
+		chk(ld, schema_fixed(t, r, PR_WEIGHTED, &pr.weighted));
+		chk(ld, schema_bool(t, r, PR_OOH, &pr.ooh_opt_out));
+		chk(ld, schema_bool(t, r, PR_DISP, &pr.dispensing));
+		pr.has_open = chk(ld, schema_date(t, r, PR_OPEN, &pr.open_date)) == 1;
+		pr.has_close = chk(ld, schema_date(t, r, PR_CLOSE, &pr.close_date)) == 1;
 		if (pr.has_open && pr.has_close && pr.close_date < pr.open_date) {
 			char a[DATE_BUFSZ], b[DATE_BUFSZ];
 
@@ -375,12 +375,12 @@ static void read_practices(struct loader *ld)
 			     "close date %s is before the open date %s",
 			     date_format(pr.close_date, a), date_format(pr.open_date, b));
 		}
-		if (chk(ld, stable_code(t, r, PR_CCG, &ccg)) != 1 ||
-		    chk(ld, stable_code(t, r, PR_CODE, &code)) != 1)
+		if (chk(ld, schema_code(t, r, PR_CCG, &ccg)) != 1 ||
+		    chk(ld, schema_code(t, r, PR_CODE, &code)) != 1)
 			continue;
 		if (!strmap_add(&ld->practices, code, ds->n_practices, &old)) {
 			const struct ds_practice *first = &ds->practices[old];
-			unsigned long line = stable_line(t, ld->practice_row[old]);
+			unsigned long line = schema_line(t, ld->practice_row[old]);
 
 			if (strcmp(ds->ccgs[first->ccg].code, ccg) != 0)
 				FAIL(ld, T_PRACTICES, r, PR_CCG,
@@ -435,10 +435,10 @@ long dataset_find_practice(const struct dataset *ds, const char *code)
 static void read_allocations(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_ALLOCATIONS];
+	struct schema_table *t = &ld->tab[T_ALLOCATIONS];
 	size_t *row_of = xcalloc(ds->n_ccgs + 1, sizeof(size_t));
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		const char *ccg = NULL, *name = "";
 		int year = 0;
 		int64_t alloc = 0, target = 0, wpop = 0;
@@ -446,17 +446,17 @@ static void read_allocations(struct loader *ld)
 		size_t ci;
 		struct ds_ccg *c;
 
-		chk(ld, stable_text(t, r, AL_NAME, &name));
-		chk(ld, stable_money(t, r, AL_ALLOC, &alloc));
-		has_target = chk(ld, stable_money(t, r, AL_TARGET, &target)) == 1;
-		has_wpop = chk(ld, stable_fixed(t, r, AL_WPOP, &wpop)) == 1;
+		chk(ld, schema_text(t, r, AL_NAME, &name));
+		chk(ld, schema_money(t, r, AL_ALLOC, &alloc));
+		has_target = chk(ld, schema_money(t, r, AL_TARGET, &target)) == 1;
+		has_wpop = chk(ld, schema_fixed(t, r, AL_WPOP, &wpop)) == 1;
 		if (has_target && target == 0)
 			FAIL(ld, T_ALLOCATIONS, r, AL_TARGET, "column 'target': the target must be more than 0");
 		if (has_wpop && wpop == 0)
 			FAIL(ld, T_ALLOCATIONS, r, AL_WPOP,
 			     "column 'weighted_population': the weighted population must be more than 0");
-		if (chk(ld, stable_year(t, r, AL_YEAR, &year)) != 1 ||
-		    chk(ld, stable_code(t, r, AL_CCG, &ccg)) != 1)
+		if (chk(ld, schema_year(t, r, AL_YEAR, &year)) != 1 ||
+		    chk(ld, schema_code(t, r, AL_CCG, &ccg)) != 1)
 			continue;
 		if (year != ds->year)
 			continue;
@@ -469,7 +469,7 @@ static void read_allocations(struct loader *ld)
 		if (ld->ccg_has_allocation[ci]) {
 			FAIL(ld, T_ALLOCATIONS, r, AL_CCG,
 			     "duplicate allocation for CCG '%s' in %s (first on line %lu)",
-			     ccg, ld->fy, stable_line(t, row_of[ci]));
+			     ccg, ld->fy, schema_line(t, row_of[ci]));
 			continue;
 		}
 		ld->ccg_has_allocation[ci] = true;
@@ -491,10 +491,10 @@ static void read_allocations(struct loader *ld)
 static void read_contracts(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_CONTRACTS];
+	struct schema_table *t = &ld->tab[T_CONTRACTS];
 	struct strmap ids = { 0 };
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		const char *id = NULL;
 		struct ds_contract co;
 		int type = -1, rc_value, rc_mpig, rc_gmseq, rc_rstart, rc_ryears;
@@ -507,19 +507,19 @@ static void read_contracts(struct loader *ld)
 		pi = practice_ref(ld, T_CONTRACTS, r, CO_PRACTICE);
 		if (pi >= 0)
 			ld->has_contract_row[pi] = true;
-		if (chk(ld, stable_choice(t, r, CO_TYPE, &type)) != 1)
+		if (chk(ld, schema_choice(t, r, CO_TYPE, &type)) != 1)
 			type = -1;
-		start_ok = chk(ld, stable_date(t, r, CO_START, &co.start)) == 1;
-		co.has_end = chk(ld, stable_date(t, r, CO_END, &co.end)) == 1;
-		rc_value = chk(ld, stable_money(t, r, CO_VALUE, &co.annual_value));
-		rc_mpig = chk(ld, stable_money(t, r, CO_MPIG, &co.mpig_cf));
-		rc_gmseq = chk(ld, stable_money(t, r, CO_GMSEQ, &co.gms_equivalent));
-		rc_rstart = chk(ld, stable_year(t, r, CO_RSTART, &co.release_start));
-		rc_ryears = chk(ld, stable_int(t, r, CO_RYEARS, &ryears));
-		if (chk(ld, stable_code(t, r, CO_ID, &id)) == 1 &&
+		start_ok = chk(ld, schema_date(t, r, CO_START, &co.start)) == 1;
+		co.has_end = chk(ld, schema_date(t, r, CO_END, &co.end)) == 1;
+		rc_value = chk(ld, schema_money(t, r, CO_VALUE, &co.annual_value));
+		rc_mpig = chk(ld, schema_money(t, r, CO_MPIG, &co.mpig_cf));
+		rc_gmseq = chk(ld, schema_money(t, r, CO_GMSEQ, &co.gms_equivalent));
+		rc_rstart = chk(ld, schema_year(t, r, CO_RSTART, &co.release_start));
+		rc_ryears = chk(ld, schema_int(t, r, CO_RYEARS, &ryears));
+		if (chk(ld, schema_code(t, r, CO_ID, &id)) == 1 &&
 		    !strmap_add(&ids, id, r, &old))
 			FAIL(ld, T_CONTRACTS, r, CO_ID, "duplicate contract '%s' (first on line %lu)",
-			     id, stable_line(t, old));
+			     id, schema_line(t, old));
 		if (start_ok && co.has_end && co.end < co.start) {
 			char a[DATE_BUFSZ], b[DATE_BUFSZ];
 
@@ -588,7 +588,7 @@ static void read_contracts(struct loader *ld)
 			FAIL(ld, T_CONTRACTS, r, CO_PRACTICE,
 			     "practice '%s' already has contract '%s' (line %lu); give one contract per practice",
 			     ds->practices[pi].code, ds->contracts[old].id,
-			     stable_line(t, ld->contract_row[old]));
+			     schema_line(t, ld->contract_row[old]));
 			continue;
 		}
 		if (in_budget(ld, pi)) {
@@ -627,22 +627,22 @@ static void read_contracts(struct loader *ld)
 static void read_services(struct loader *ld, struct strmap *by_code, size_t **rows)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_SERVICES];
+	struct schema_table *t = &ld->tab[T_SERVICES];
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		const char *code = NULL, *name = "", *param = NULL;
 		struct ds_service sv;
 		int type = -1, basis = -1, rc_rate, rc_param;
 		size_t old;
 
 		memset(&sv, 0, sizeof(sv));
-		chk(ld, stable_text(t, r, SV_NAME, &name));
-		if (chk(ld, stable_choice(t, r, SV_TYPE, &type)) != 1)
+		chk(ld, schema_text(t, r, SV_NAME, &name));
+		if (chk(ld, schema_choice(t, r, SV_TYPE, &type)) != 1)
 			type = -1;
-		if (chk(ld, stable_choice(t, r, SV_BASIS, &basis)) != 1)
+		if (chk(ld, schema_choice(t, r, SV_BASIS, &basis)) != 1)
 			basis = -1;
-		rc_rate = chk(ld, stable_money(t, r, SV_RATE, &sv.rate));
-		rc_param = chk(ld, stable_code(t, r, SV_PARAM, &param));
+		rc_rate = chk(ld, schema_money(t, r, SV_RATE, &sv.rate));
+		rc_param = chk(ld, schema_code(t, r, SV_PARAM, &param));
 		if (rc_rate == 1 && rc_param == 1)
 			FAIL(ld, T_SERVICES, r, SV_PARAM,
 			     "give either 'rate' or 'rate_param', not both");
@@ -656,11 +656,11 @@ static void read_services(struct loader *ld, struct strmap *by_code, size_t **ro
 			FAIL(ld, T_SERVICES, r, SV_PARAM,
 			     "'%s' is not a rate parameter (see the es_* keys in data/README.md)",
 			     param);
-		if (chk(ld, stable_code(t, r, SV_CODE, &code)) != 1 || type < 0 || basis < 0)
+		if (chk(ld, schema_code(t, r, SV_CODE, &code)) != 1 || type < 0 || basis < 0)
 			continue;
 		if (!strmap_add(by_code, code, ds->n_services, &old)) {
 			FAIL(ld, T_SERVICES, r, SV_CODE, "duplicate service '%s' (first on line %lu)",
-			     code, stable_line(t, (*rows)[old]));
+			     code, schema_line(t, (*rows)[old]));
 			continue;
 		}
 		sv.code = xstrdup(code);
@@ -713,10 +713,10 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 			       const size_t *service_rows)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_PARTICIPATION];
+	struct schema_table *t = &ld->tab[T_PARTICIPATION];
 	struct strmap pairs = { 0 };
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		struct ds_participation pa;
 		const char *scode = NULL;
 		size_t si = 0, old;
@@ -727,22 +727,22 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 
 		memset(&pa, 0, sizeof(pa));
 		pi = practice_ref(ld, T_PARTICIPATION, r, PA_PRACTICE);
-		if (chk(ld, stable_code(t, r, PA_SERVICE, &scode)) == 1) {
+		if (chk(ld, schema_code(t, r, PA_SERVICE, &scode)) == 1) {
 			have_service = strmap_get(services, scode, &si);
 			if (!have_service && ld->ok[T_SERVICES])
 				FAIL(ld, T_PARTICIPATION, r, PA_SERVICE,
 				     "unknown service '%s' (not in es_catalogue.csv)", scode);
 		}
-		chk(ld, stable_bool(t, r, PA_SIGNED, &pa.signed_up));
-		pa.has_payment = chk(ld, stable_money(t, r, PA_PAYMENT, &pa.last_year_payment)) == 1;
-		pa.has_units = chk(ld, stable_fixed(t, r, PA_UNITS, &pa.units)) == 1;
+		chk(ld, schema_bool(t, r, PA_SIGNED, &pa.signed_up));
+		pa.has_payment = chk(ld, schema_money(t, r, PA_PAYMENT, &pa.last_year_payment)) == 1;
+		pa.has_units = chk(ld, schema_fixed(t, r, PA_UNITS, &pa.units)) == 1;
 		if (pi < 0 || !have_service)
 			continue;
 		key = xasprintf("%s\x1f%s", ds->practices[pi].code, scode);
 		if (!strmap_add(&pairs, key, r, &old)) {
 			FAIL(ld, T_PARTICIPATION, r, PA_SERVICE,
 			     "duplicate service '%s' for practice '%s' (first on line %lu)",
-			     scode, ds->practices[pi].code, stable_line(t, old));
+			     scode, ds->practices[pi].code, schema_line(t, old));
 			free(key);
 			continue;
 		}
@@ -779,17 +779,17 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 static void read_qof(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_QOF];
+	struct schema_table *t = &ld->tab[T_QOF];
 	struct strmap seen = { 0 };
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		struct ds_qof q = { 0, 0, 1000000 };
 		bool has_points;
 		size_t old;
 		long pi = practice_ref(ld, T_QOF, r, QO_PRACTICE);
 
-		has_points = chk(ld, stable_fixed(t, r, QO_POINTS, &q.points)) == 1;
-		if (chk(ld, stable_fixed(t, r, QO_PREV, &q.prevalence)) == 1 && q.prevalence == 0)
+		has_points = chk(ld, schema_fixed(t, r, QO_POINTS, &q.points)) == 1;
+		if (chk(ld, schema_fixed(t, r, QO_PREV, &q.prevalence)) == 1 && q.prevalence == 0)
 			FAIL(ld, T_QOF, r, QO_PREV,
 			     "column 'prevalence_factor': the factor must be more than 0");
 		if (has_points && ld->has_points_available &&
@@ -801,7 +801,7 @@ static void read_qof(struct loader *ld)
 			continue;
 		if (!strmap_add(&seen, ds->practices[pi].code, r, &old)) {
 			FAIL(ld, T_QOF, r, QO_PRACTICE, "duplicate QOF row for practice '%s' (first on line %lu)",
-			     ds->practices[pi].code, stable_line(t, old));
+			     ds->practices[pi].code, schema_line(t, old));
 			continue;
 		}
 		q.practice = (size_t)pi;
@@ -814,10 +814,10 @@ static void read_qof(struct loader *ld)
 static void read_premises(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_PREMISES];
+	struct schema_table *t = &ld->tab[T_PREMISES];
 	struct strmap seen = { 0 };
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		struct ds_premises pm;
 		int type = -1;
 		size_t old;
@@ -825,17 +825,17 @@ static void read_premises(struct loader *ld)
 		long pi = practice_ref(ld, T_PREMISES, r, PM_PRACTICE);
 
 		memset(&pm, 0, sizeof(pm));
-		if (chk(ld, stable_choice(t, r, PM_TYPE, &type)) != 1)
+		if (chk(ld, schema_choice(t, r, PM_TYPE, &type)) != 1)
 			type = -1;
-		chk(ld, stable_money(t, r, PM_AMOUNT, &pm.amount));
-		pm.has_review = chk(ld, stable_date(t, r, PM_REVIEW, &pm.review)) == 1;
+		chk(ld, schema_money(t, r, PM_AMOUNT, &pm.amount));
+		pm.has_review = chk(ld, schema_date(t, r, PM_REVIEW, &pm.review)) == 1;
 		if (pi < 0 || type < 0)
 			continue;
 		key = xasprintf("%s\x1f%d", ds->practices[pi].code, type);
 		if (!strmap_add(&seen, key, r, &old)) {
 			FAIL(ld, T_PREMISES, r, PM_TYPE,
 			     "duplicate %s for practice '%s' (first on line %lu)",
-			     premises_choices[type], ds->practices[pi].code, stable_line(t, old));
+			     premises_choices[type], ds->practices[pi].code, schema_line(t, old));
 			free(key);
 			continue;
 		}
@@ -851,10 +851,10 @@ static void read_premises(struct loader *ld)
 static void read_pipeline(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_PIPELINE];
+	struct schema_table *t = &ld->tab[T_PIPELINE];
 	struct strmap seen = { 0 };
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		struct ds_scheme sc;
 		const char *id = NULL, *desc = "";
 		size_t old;
@@ -862,19 +862,19 @@ static void read_pipeline(struct loader *ld)
 		long pi = practice_ref(ld, T_PIPELINE, r, PL_PRACTICE);
 
 		memset(&sc, 0, sizeof(sc));
-		chk(ld, stable_text(t, r, PL_DESC, &desc));
-		ok &= chk(ld, stable_date(t, r, PL_START, &sc.start)) == 1;
-		chk(ld, stable_money(t, r, PL_COST, &sc.annual_cost));
-		if (chk(ld, stable_fixed(t, r, PL_PROB, &sc.probability)) == 1 &&
+		chk(ld, schema_text(t, r, PL_DESC, &desc));
+		ok &= chk(ld, schema_date(t, r, PL_START, &sc.start)) == 1;
+		chk(ld, schema_money(t, r, PL_COST, &sc.annual_cost));
+		if (chk(ld, schema_fixed(t, r, PL_PROB, &sc.probability)) == 1 &&
 		    (sc.probability < 0 || sc.probability > 1000000))
 			FAIL(ld, T_PIPELINE, r, PL_PROB,
 			     "column 'probability': '%s' is not between 0 and 1",
 			     raw(ld, T_PIPELINE, r, PL_PROB));
-		if (chk(ld, stable_code(t, r, PL_ID, &id)) != 1)
+		if (chk(ld, schema_code(t, r, PL_ID, &id)) != 1)
 			continue;
 		if (!strmap_add(&seen, id, r, &old)) {
 			FAIL(ld, T_PIPELINE, r, PL_ID, "duplicate scheme '%s' (first on line %lu)",
-			     id, stable_line(t, old));
+			     id, schema_line(t, old));
 			continue;
 		}
 		if (pi < 0 || !ok)
@@ -894,10 +894,10 @@ static void read_pipeline(struct loader *ld)
 static void read_area(struct loader *ld, size_t **rows)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_AREA];
+	struct schema_table *t = &ld->tab[T_AREA];
 	struct strmap seen = { 0 };
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		struct ds_area_line al;
 		const char *code = NULL, *name = "", *total = NULL;
 		int year = 0, cat = -1, basis = -1;
@@ -905,11 +905,11 @@ static void read_area(struct loader *ld, size_t **rows)
 		bool ok = true;
 
 		memset(&al, 0, sizeof(al));
-		chk(ld, stable_text(t, r, AR_NAME, &name));
-		ok &= chk(ld, stable_choice(t, r, AR_CAT, &cat)) == 1;
-		chk(ld, stable_money(t, r, AR_AMOUNT, &al.amount));
-		ok &= chk(ld, stable_choice(t, r, AR_BASIS, &basis)) == 1;
-		if (chk(ld, stable_text(t, r, AR_TOTAL, &total)) == 1 && basis >= 0) {
+		chk(ld, schema_text(t, r, AR_NAME, &name));
+		ok &= chk(ld, schema_choice(t, r, AR_CAT, &cat)) == 1;
+		chk(ld, schema_money(t, r, AR_AMOUNT, &al.amount));
+		ok &= chk(ld, schema_choice(t, r, AR_BASIS, &basis)) == 1;
+		if (chk(ld, schema_text(t, r, AR_TOTAL, &total)) == 1 && basis >= 0) {
 			static const unsigned decimals[] = { WEIGHTED_DECIMALS, 0, 2 };
 			static const char *const what[] = {
 				"a weighted list", "a whole number of patients", "an amount",
@@ -929,12 +929,12 @@ static void read_area(struct loader *ld, size_t **rows)
 		} else {
 			ok = false;
 		}
-		if (chk(ld, stable_year(t, r, AR_YEAR, &year)) != 1 ||
-		    chk(ld, stable_code(t, r, AR_CODE, &code)) != 1 || year != ds->year)
+		if (chk(ld, schema_year(t, r, AR_YEAR, &year)) != 1 ||
+		    chk(ld, schema_code(t, r, AR_CODE, &code)) != 1 || year != ds->year)
 			continue;
 		if (!strmap_add(&seen, code, r, &old)) {
 			FAIL(ld, T_AREA, r, AR_CODE, "duplicate area line '%s' in %s (first on line %lu)",
-			     code, ld->fy, stable_line(t, old));
+			     code, ld->fy, schema_line(t, old));
 			continue;
 		}
 		if (!ok)
@@ -1013,11 +1013,11 @@ static void check_area(struct loader *ld, const size_t *rows)
 static void read_history(struct loader *ld)
 {
 	struct dataset *ds = ld->ds;
-	struct stable *t = &ld->tab[T_HISTORY];
+	struct schema_table *t = &ld->tab[T_HISTORY];
 	struct strmap seen = { 0 };
-	char **ccg_of = xcalloc(stable_rows(t) + 1, sizeof(char *));
+	char **ccg_of = xcalloc(schema_rows(t) + 1, sizeof(char *));
 
-	for (size_t r = 0; r < stable_rows(t); r++) {
+	for (size_t r = 0; r < schema_rows(t); r++) {
 		int64_t cat[N_CATS] = { 0 };
 		const char *ccg = NULL;
 		int year = 0;
@@ -1027,10 +1027,10 @@ static void read_history(struct loader *ld)
 		long pi;
 
 		pi = practice_ref(ld, T_HISTORY, r, HI_PRACTICE);
-		ok &= chk(ld, stable_code(t, r, HI_CCG, &ccg)) == 1;
+		ok &= chk(ld, schema_code(t, r, HI_CCG, &ccg)) == 1;
 		for (int c = 0; c < N_CATS; c++)
-			ok &= chk(ld, stable_money(t, r, (size_t)(HI_CORE + c), &cat[c])) == 1;
-		if (chk(ld, stable_year(t, r, HI_YEAR, &year)) != 1 || pi < 0)
+			ok &= chk(ld, schema_money(t, r, (size_t)(HI_CORE + c), &cat[c])) == 1;
+		if (chk(ld, schema_year(t, r, HI_YEAR, &year)) != 1 || pi < 0)
 			continue;
 		ds->n_history++;
 		key = xasprintf("%d\x1f%s", year, ds->practices[pi].code);
@@ -1038,12 +1038,12 @@ static void read_history(struct loader *ld)
 			if (ccg && ccg_of[old] && strcmp(ccg, ccg_of[old]) != 0)
 				FAIL(ld, T_HISTORY, r, HI_CCG,
 				     "practice '%s' is in CCG '%s' here and in CCG '%s' on line %lu for %s",
-				     ds->practices[pi].code, ccg, ccg_of[old], stable_line(t, old),
+				     ds->practices[pi].code, ccg, ccg_of[old], schema_line(t, old),
 				     fy_format(year, fy));
 			else
 				FAIL(ld, T_HISTORY, r, HI_PRACTICE,
 				     "duplicate history for practice '%s' in %s (first on line %lu)",
-				     ds->practices[pi].code, fy_format(year, fy), stable_line(t, old));
+				     ds->practices[pi].code, fy_format(year, fy), schema_line(t, old));
 			free(key);
 			continue;
 		}
@@ -1058,7 +1058,7 @@ static void read_history(struct loader *ld)
 			ld->last_year_row[pi] = r;
 		}
 	}
-	for (size_t r = 0; r < stable_rows(t); r++)
+	for (size_t r = 0; r < schema_rows(t); r++)
 		free(ccg_of[r]);
 	free(ccg_of);
 	strmap_release(&seen);
@@ -1173,8 +1173,8 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 	for (int k = 0; k < N_TABLES; k++) {
 		enum status ts;
 
-		stable_init(&ld.tab[k]);
-		ts = stable_load(&ld.tab[k], dir, &table_specs[k]);
+		schema_table_init(&ld.tab[k]);
+		ts = schema_load(&ld.tab[k], dir, &table_specs[k]);
 		ld.ok[k] = ts == ST_OK;
 		/* a file that cannot be read outranks bad data */
 		if (ts == ST_NOINPUT || ts == ST_IO)
@@ -1205,7 +1205,7 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 	if (st == ST_OK && ld.failed)
 		st = ST_DATA;
 	for (int k = 0; k < N_TABLES; k++)
-		stable_release(&ld.tab[k]);
+		schema_table_release(&ld.tab[k]);
 	strmap_release(&services);
 	strmap_release(&ld.practices);
 	strmap_release(&ld.ccgs);

@@ -19,20 +19,20 @@
 
 #define QUOTE_MAX 64
 
-void stable_init(struct stable *t)
+void schema_table_init(struct schema_table *t)
 {
 	memset(t, 0, sizeof(*t));
 	csv_table_init(&t->csv);
 }
 
-void stable_release(struct stable *t)
+void schema_table_release(struct schema_table *t)
 {
 	csv_table_release(&t->csv);
 	free(t->col);
-	stable_init(t);
+	schema_table_init(t);
 }
 
-static enum status match_header(struct stable *t)
+static enum status match_header(struct schema_table *t)
 {
 	const struct table_spec *spec = t->spec;
 	enum status st = ST_OK;
@@ -72,7 +72,7 @@ static enum status match_header(struct stable *t)
 	return st;
 }
 
-static enum status finish_load(struct stable *t, const struct table_spec *spec,
+static enum status finish_load(struct schema_table *t, const struct table_spec *spec,
 			       enum status st)
 {
 	t->spec = spec;
@@ -81,7 +81,7 @@ static enum status finish_load(struct stable *t, const struct table_spec *spec,
 	return match_header(t);
 }
 
-enum status stable_load(struct stable *t, const char *dir,
+enum status schema_load(struct schema_table *t, const char *dir,
 			const struct table_spec *spec)
 {
 	struct csv_opts opts = { 0, spec->allow_empty };
@@ -94,7 +94,7 @@ enum status stable_load(struct stable *t, const char *dir,
 	return finish_load(t, spec, st);
 }
 
-enum status stable_load_mem(struct stable *t, const char *path,
+enum status schema_load_mem(struct schema_table *t, const char *path,
 			    const char *text, const struct table_spec *spec)
 {
 	struct csv_opts opts = { 0, spec->allow_empty };
@@ -102,36 +102,36 @@ enum status stable_load_mem(struct stable *t, const char *path,
 	return finish_load(t, spec, csv_read_mem(&t->csv, path, text, strlen(text), &opts));
 }
 
-size_t stable_rows(const struct stable *t)
+size_t schema_rows(const struct schema_table *t)
 {
 	return t->loaded ? t->csv.n_rows : 0;
 }
 
-bool stable_has_col(const struct stable *t, size_t c)
+bool schema_has_col(const struct schema_table *t, size_t c)
 {
 	return t->loaded && t->col[c] >= 0;
 }
 
-unsigned long stable_line(const struct stable *t, size_t r)
+unsigned long schema_line(const struct schema_table *t, size_t r)
 {
 	return csv_at(&t->csv, r, 0)->line;
 }
 
-void stable_loc(const struct stable *t, size_t r, size_t c, struct srcloc *loc)
+void schema_loc(const struct schema_table *t, size_t r, size_t c, struct srcloc *loc)
 {
 	const struct csv_cell *cell = csv_at(&t->csv, r, t->col[c] >= 0 ? (size_t)t->col[c] : 0);
 
 	csv_loc(&t->csv, cell, loc);
 }
 
-const char *stable_raw(const struct stable *t, size_t r, size_t c)
+const char *schema_raw(const struct schema_table *t, size_t r, size_t c)
 {
 	if (t->col[c] < 0)
 		return "";
 	return csv_text(&t->csv, csv_at(&t->csv, r, (size_t)t->col[c]));
 }
 
-int stable_error(const struct stable *t, size_t r, size_t c, const char *fmt, ...)
+int schema_error(const struct schema_table *t, size_t r, size_t c, const char *fmt, ...)
 {
 	struct srcloc loc;
 	char msg[1024];
@@ -140,7 +140,7 @@ int stable_error(const struct stable *t, size_t r, size_t c, const char *fmt, ..
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	stable_loc(t, r, c, &loc);
+	schema_loc(t, r, c, &loc);
 	return diag_at(DIAG_ERROR, &loc, "%s", msg);
 }
 
@@ -148,7 +148,7 @@ int stable_error(const struct stable *t, size_t r, size_t c, const char *fmt, ..
  * The cell's text, or NULL when it is empty or absent.  Reports an
  * empty required cell (sets *bad).
  */
-static const char *cell(const struct stable *t, size_t r, size_t c,
+static const char *cell(const struct schema_table *t, size_t r, size_t c,
 			enum col_type type, size_t *len, bool *bad)
 {
 	const struct col_spec *cs = &t->spec->cols[c];
@@ -162,7 +162,7 @@ static const char *cell(const struct stable *t, size_t r, size_t c,
 	k = csv_at(&t->csv, r, (size_t)t->col[c]);
 	if (k->len == 0) {
 		if (cs->required) {
-			stable_error(t, r, c, "column '%s' is empty", cs->name);
+			schema_error(t, r, c, "column '%s' is empty", cs->name);
 			*bad = true;
 		}
 		return NULL;
@@ -171,28 +171,28 @@ static const char *cell(const struct stable *t, size_t r, size_t c,
 	return csv_text(&t->csv, k);
 }
 
-static int bad_value(const struct stable *t, size_t r, size_t c,
+static int bad_value(const struct schema_table *t, size_t r, size_t c,
 		     const char *s, size_t len, const char *what,
 		     const char *why)
 {
 	char q[QUOTE_MAX];
 
-	stable_error(t, r, c, "column '%s': '%s' is not %s%s",
+	schema_error(t, r, c, "column '%s': '%s' is not %s%s",
 		     t->spec->cols[c].name, diag_quote(q, sizeof(q), s, len), what, why);
 	return -1;
 }
 
-static int negative(const struct stable *t, size_t r, size_t c,
+static int negative(const struct schema_table *t, size_t r, size_t c,
 		    const char *s, size_t len)
 {
 	char q[QUOTE_MAX];
 
-	stable_error(t, r, c, "column '%s': '%s' must not be negative",
+	schema_error(t, r, c, "column '%s': '%s' must not be negative",
 		     t->spec->cols[c].name, diag_quote(q, sizeof(q), s, len));
 	return -1;
 }
 
-int stable_text(const struct stable *t, size_t r, size_t c, const char **out)
+int schema_text(const struct schema_table *t, size_t r, size_t c, const char **out)
 {
 	size_t len = 0;
 	bool bad;
@@ -215,7 +215,7 @@ static bool is_code(const char *s, size_t len)
 	return true;
 }
 
-int stable_code(const struct stable *t, size_t r, size_t c, const char **out)
+int schema_code(const struct schema_table *t, size_t r, size_t c, const char **out)
 {
 	size_t len = 0;
 	bool bad;
@@ -229,7 +229,7 @@ int stable_code(const struct stable *t, size_t r, size_t c, const char **out)
 	return 1;
 }
 
-static int read_fixed(const struct stable *t, size_t r, size_t c,
+static int read_fixed(const struct schema_table *t, size_t r, size_t c,
 		      enum col_type type, unsigned decimals, const char *what,
 		      int64_t *out)
 {
@@ -250,17 +250,17 @@ static int read_fixed(const struct stable *t, size_t r, size_t c,
 	return 1;
 }
 
-int stable_money(const struct stable *t, size_t r, size_t c, int64_t *out)
+int schema_money(const struct schema_table *t, size_t r, size_t c, int64_t *out)
 {
 	return read_fixed(t, r, c, COL_MONEY, 2, "an amount", out);
 }
 
-int stable_int(const struct stable *t, size_t r, size_t c, int64_t *out)
+int schema_int(const struct schema_table *t, size_t r, size_t c, int64_t *out)
 {
 	return read_fixed(t, r, c, COL_INT, 0, "a whole number", out);
 }
 
-int stable_fixed(const struct stable *t, size_t r, size_t c, int64_t *out)
+int schema_fixed(const struct schema_table *t, size_t r, size_t c, int64_t *out)
 {
 	return read_fixed(t, r, c, COL_FIXED, t->spec->cols[c].decimals, "a number", out);
 }
@@ -283,7 +283,7 @@ static bool word_is(const char *s, size_t len, const char *word)
 	return true;
 }
 
-int stable_bool(const struct stable *t, size_t r, size_t c, bool *out)
+int schema_bool(const struct schema_table *t, size_t r, size_t c, bool *out)
 {
 	static const char *const yes[] = { "yes", "y", "true", "1" };
 	static const char *const no[] = { "no", "n", "false", "0" };
@@ -306,7 +306,7 @@ int stable_bool(const struct stable *t, size_t r, size_t c, bool *out)
 	return bad_value(t, r, c, s, len, "yes or no", "");
 }
 
-int stable_date(const struct stable *t, size_t r, size_t c, int32_t *out)
+int schema_date(const struct schema_table *t, size_t r, size_t c, int32_t *out)
 {
 	size_t len = 0;
 	bool bad;
@@ -319,7 +319,7 @@ int stable_date(const struct stable *t, size_t r, size_t c, int32_t *out)
 	return 1;
 }
 
-int stable_year(const struct stable *t, size_t r, size_t c, int *out)
+int schema_year(const struct schema_table *t, size_t r, size_t c, int *out)
 {
 	size_t len = 0;
 	bool bad;
@@ -332,7 +332,7 @@ int stable_year(const struct stable *t, size_t r, size_t c, int *out)
 	return 1;
 }
 
-int stable_choice(const struct stable *t, size_t r, size_t c, int *out)
+int schema_choice(const struct schema_table *t, size_t r, size_t c, int *out)
 {
 	const struct col_spec *cs = &t->spec->cols[c];
 	size_t len = 0;
@@ -359,7 +359,7 @@ int stable_choice(const struct stable *t, size_t r, size_t c, int *out)
 			break;
 		used += (size_t)n;
 	}
-	stable_error(t, r, c, "column '%s': '%s' is not one of %s", cs->name,
+	schema_error(t, r, c, "column '%s': '%s' is not one of %s", cs->name,
 		     diag_quote(q, sizeof(q), s, len), list);
 	return -1;
 }
