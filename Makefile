@@ -30,12 +30,14 @@ WARN     += -Werror
 endif
 
 PKGS     := gsl inih jansson nettle xlsxwriter sqlite3
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Lazy (=), so that "make deps test" works on a machine where pkg-config
+# and the libraries arrive only during the deps step.
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 ALL_CPPFLAGS := -Iinclude -DPCBUDGET_VERSION='"$(VERSION)"' -MMD -MP $(CPPFLAGS)
-ALL_CFLAGS   := $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
-LIBS         := -lcsv $(PKG_LIBS) -lm
+ALL_CFLAGS   = $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
+LIBS         = -lcsv $(PKG_LIBS) -lm
 ALL_LDFLAGS  := -fopenmp $(LDFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))
@@ -52,8 +54,10 @@ Q := @
 endif
 
 .PHONY: all deps example test unit cli-test check bench install uninstall \
-        clean hdrcheck format memcheck
+        clean hdrcheck format memcheck fuzz fuzz-build
 all: $(BUILD)/pcbudget
+
+.SECONDARY:
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -71,11 +75,19 @@ $(BUILD)/test_%: $(BUILD)/tests/unit/test_%.o $(TEST_HELPER_OBJ) $(BUILD)/libpcb
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lcmocka
 
+# Benchmark programs: tests/bench/bench_<name>.c -> build/bench_<name>.
+BENCH_SRC := $(sort $(wildcard tests/bench/bench_*.c))
+BENCH_BIN := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/%)
+$(BUILD)/bench_%: $(BUILD)/tests/bench/bench_%.o $(BUILD)/libpcbudget.a
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 # Debian packages: build tools, the libraries, and what the tests and
 # benchmarks use.  Uses sudo when not root.  Safe to run again.
 DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
             libinih-dev libjansson-dev nettle-dev libxlsxwriter-dev \
-            libsqlite3-dev python3-pandas unzip
+            libsqlite3-dev python3-pandas python3-openpyxl unzip clang libomp-14-dev \
+            chromium valgrind
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -100,12 +112,31 @@ SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize
 check:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN)" LDFLAGS="$(SAN)" test
 
-bench: $(BUILD)/pcbudget
+bench: $(BUILD)/pcbudget $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh
+
+# libFuzzer harnesses (clang): tests/fuzz/fuzz_<name>.c with a seed corpus
+# in tests/fuzz/<name>/.  FUZZ_TIME seconds each (default 600); new inputs
+# go to build-fuzz/corpus-<name>/, crashes to build-fuzz/.
+FUZZ_TIME ?= 600
+FUZZ_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
+fuzz-build:
+	$(MAKE) BUILD=build-fuzz CC=clang CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" \
+	  LDFLAGS="$(FUZZ_SAN)" DEVELOPER= build-fuzz/libpcbudget.a
+	@for s in $(FUZZ_SRC); do n=$$(basename $$s .c); \
+	  clang $(ALL_CPPFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_SAN) \
+	    -fsanitize=fuzzer -fopenmp -o build-fuzz/$$n $$s build-fuzz/libpcbudget.a $(LIBS) || exit 1; done
+fuzz: fuzz-build
+	@for b in $(FUZZ_BIN); do n=$$(basename $$b | sed 's/^fuzz_//'); \
+	  mkdir -p build-fuzz/corpus-$$n; echo "== fuzzing $$n for $(FUZZ_TIME)s"; \
+	  $$b -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -artifact_prefix=build-fuzz/$$n- \
+	    build-fuzz/corpus-$$n tests/fuzz/$$n || exit 1; done
 
 hdrcheck:
 	@for h in include/*.h; do \
-	  echo "#include \"$$(basename $$h)\"" | $(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
+	  echo "#include \"$$(basename $$h)\"" | $(CC) -Iinclude $(ALL_CFLAGS) -x c -fsyntax-only - || exit 1; \
 	done; echo "headers: self-contained"
 
 memcheck: $(BUILD)/pcbudget $(TEST_BIN)
@@ -122,6 +153,7 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/pcbudget
 
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-fuzz
 
--include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d)
+-include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d) \
+         $(BENCH_BIN:$(BUILD)/%=$(BUILD)/tests/bench/%.d)

@@ -13,7 +13,8 @@
  * empty or duplicate header name (after normalisation).
  *
  * Lines count '\n' (a lone '\r' also ends a line); columns are 1-based
- * byte offsets from the start of the physical line.
+ * byte offsets from the start of the physical line (after a BOM on line 1,
+ * which editors do not show).
  */
 #ifndef PCBUDGET_CSVREAD_H
 #define PCBUDGET_CSVREAD_H

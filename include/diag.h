@@ -52,6 +52,17 @@ int diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int diag_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int diag_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Progress for operators.  When the stream is a terminal: "pcbudget:
+ * <msg>" lines; otherwise log lines stamped in UTC,
+ * "2026-11-23T02:00:00Z pcbudget: info: <msg>", for overnight logs.
+ * Nothing in quiet mode.
+ */
+void diag_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Replaces time() for the log stamps (tests); NULL restores time(). */
+void diag_set_clock(long long (*now)(void));
+
 /* Number of errors reported (printed or not) since the last reset. */
 unsigned long diag_error_count(void);
 

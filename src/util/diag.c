@@ -7,6 +7,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "diag.h"
 
@@ -15,6 +17,7 @@ static bool quiet;
 static unsigned long max_errors;
 static unsigned long n_errors;
 static bool cap_announced;
+static long long (*clock_fn)(void);
 
 static FILE *out(void)
 {
@@ -70,6 +73,7 @@ static const char *level_name(enum diag_level level)
 	return "error";
 }
 
+__attribute__((format(printf, 3, 0)))
 static int vdiag(enum diag_level level, const struct srcloc *loc,
 		 const char *fmt, va_list ap)
 {
@@ -144,6 +148,36 @@ int diag_note(const char *fmt, ...)
 	vdiag(DIAG_NOTE, NULL, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+void diag_set_clock(long long (*now)(void))
+{
+	clock_fn = now;
+}
+
+void diag_info(const char *fmt, ...)
+{
+	FILE *f = out();
+	va_list ap;
+
+	if (quiet)
+		return;
+	if (isatty(fileno(f))) {
+		fputs("pcbudget: ", f);
+	} else {
+		time_t t = clock_fn ? (time_t)clock_fn() : time(NULL);
+		struct tm tm;
+		char stamp[32];
+
+		gmtime_r(&t, &tm);
+		strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		fprintf(f, "%s pcbudget: info: ", stamp);
+	}
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputc('\n', f);
+	fflush(f);
 }
 
 char *diag_quote(char *o, size_t outsz, const char *s, size_t len)

@@ -1,16 +1,22 @@
 /*
- * outfile.c - output files that appear whole or not at all.
+ * outfile.c - every output file of the pipeline is written through here.
  *
- * The last stage of every command that writes reports: text goes to a
- * temporary sibling of the target, and only a close that finds every
- * write, fflush(), ferror() and fclose() successful renames it into
- * place.  The first failure is kept (sticky) and reported once, at close.
+ * The last stage of a run (the report writers) opens an outfile per
+ * file.  Bytes go to a temporary sibling "<path>.tmp.<pid>"; only when
+ * outfile_close() has seen every write, fflush(), ferror(), fsync() and
+ * fclose() succeed is the file renamed over its final name, so a reader
+ * never sees half a file.  Errors are sticky: the first failure is kept
+ * with its errno, later writes do nothing, and outfile_close() reports it
+ * once.  A path that names an existing device or FIFO (/dev/full,
+ * /dev/stdout) is written directly, since it cannot be replaced by a
+ * rename.
  */
 #include <errno.h>
-#include <stdarg.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "diag.h"
@@ -19,38 +25,62 @@
 
 static void fail(struct outfile *of, int err)
 {
-	if (of->st == ST_OK) {
-		of->st = ST_IO;
-		of->saved_errno = err ? err : EIO;
-	}
+	if (of->st != ST_OK)
+		return;
+	of->st = ST_IO;
+	of->saved_errno = err ? err : EIO;
 }
 
 enum status outfile_open(struct outfile *of, const char *path)
 {
+	struct stat sb;
+	int fd;
+
 	memset(of, 0, sizeof(*of));
 	of->path = xstrdup(path);
-	if (strcmp(path, "-") == 0) {
+	if (!strcmp(path, "-")) {
 		of->fp = stdout;
 		return ST_OK;
 	}
+	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		errno = EISDIR;
+		goto fail;
+	}
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		/* a device or FIFO: write to it in place */
+		of->fp = fopen(path, "w");
+		if (!of->fp)
+			goto fail;
+		return ST_OK;
+	}
 	of->tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	of->fp = fopen(of->tmp, "w");
+	fd = open(of->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0)
+		goto fail;
+	of->fp = fdopen(fd, "w");
 	if (!of->fp) {
 		int e = errno;
 
-		diag_error("cannot create '%s': %s", path, strerror(e));
-		free(of->tmp);
-		free(of->path);
-		memset(of, 0, sizeof(*of));
-		return ST_NOOUTPUT;
+		close(fd);
+		unlink(of->tmp);
+		errno = e;
+		goto fail;
 	}
 	return ST_OK;
+fail:
+	diag_error("cannot create '%s': %s", path, strerror(errno));
+	of->st = ST_NOOUTPUT;
+	of->saved_errno = errno;
+	free(of->tmp);
+	of->tmp = NULL;
+	return ST_NOOUTPUT;
 }
 
 void outfile_write(struct outfile *of, const void *buf, size_t len)
 {
-	if (of->st != ST_OK || !of->fp || !len)
+	if (of->st != ST_OK || !of->fp || len == 0)
 		return;
+	errno = 0;
 	if (fwrite(buf, 1, len, of->fp) != len)
 		fail(of, errno);
 }
@@ -67,6 +97,7 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
 
 	if (of->st != ST_OK || !of->fp)
 		return;
+	errno = 0;
 	va_start(ap, fmt);
 	n = vfprintf(of->fp, fmt, ap);
 	va_end(ap);
@@ -74,35 +105,45 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
 		fail(of, errno);
 }
 
+static bool is_formula_trigger(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' ||
+	       c == '\r';
+}
+
 void outfile_csv_field(struct outfile *of, const char *s, bool neutralise)
 {
-	bool quote = strpbrk(s, ",\"\r\n") != NULL;
-	bool guard = neutralise && (s[0] == '=' || s[0] == '+' || s[0] == '-' ||
-				    s[0] == '@' || s[0] == '\t' || s[0] == '\r');
+	bool quote;
+	const char *p, *run;
 
-	if (!quote && !guard) {
+	if (!s)
+		s = "";
+	quote = strpbrk(s, ",\"\r\n") != NULL;
+	if (quote)
+		outfile_write(of, "\"", 1);
+	if (neutralise && is_formula_trigger(s[0]))
+		outfile_write(of, "'", 1);
+	if (!quote) {
 		outfile_puts(of, s);
 		return;
 	}
-	if (quote)
-		outfile_write(of, "\"", 1);
-	if (guard)
-		outfile_write(of, "'", 1);
-	for (const char *p = s; *p; p++) {
-		if (*p == '"')
-			outfile_write(of, "\"\"", 2);
-		else
-			outfile_write(of, p, 1);
+	for (p = run = s; *p; p++) {
+		if (*p == '"') {
+			outfile_write(of, run, (size_t)(p - run + 1));
+			run = p;	/* the quote is written again: doubled */
+		}
 	}
-	if (quote)
-		outfile_write(of, "\"", 1);
+	outfile_write(of, run, (size_t)(p - run));
+	outfile_write(of, "\"", 1);
 }
 
 static void release(struct outfile *of)
 {
 	free(of->path);
 	free(of->tmp);
-	memset(of, 0, sizeof(*of));
+	of->path = NULL;
+	of->tmp = NULL;
+	of->fp = NULL;
 }
 
 enum status outfile_close(struct outfile *of)
@@ -110,36 +151,42 @@ enum status outfile_close(struct outfile *of)
 	enum status st;
 
 	if (!of->fp) {
+		st = of->st;
 		release(of);
-		return ST_OK;
+		return st;
 	}
-	if (fflush(of->fp) != 0)
-		fail(of, errno);
-	if (ferror(of->fp))
-		fail(of, errno);
-	if (of->tmp) {
+	if (of->st == ST_OK) {
+		errno = 0;
+		if (fflush(of->fp) != 0 || ferror(of->fp))
+			fail(of, errno);
+	}
+	if (of->fp != stdout) {
+		if (of->st == ST_OK && of->tmp && fsync(fileno(of->fp)) != 0 &&
+		    errno != EINVAL)
+			fail(of, errno);
+		errno = 0;
 		if (fclose(of->fp) != 0)
 			fail(of, errno);
-		if (of->st == ST_OK && rename(of->tmp, of->path) != 0)
-			fail(of, errno);
-		if (of->st != ST_OK)
-			remove(of->tmp);
 	}
 	of->fp = NULL;
+	if (of->st == ST_OK && of->tmp && rename(of->tmp, of->path) != 0)
+		fail(of, errno);
 	st = of->st;
-	if (st != ST_OK)
-		diag_error("cannot write '%s': %s", of->path, strerror(of->saved_errno));
+	if (st != ST_OK) {
+		diag_error("cannot write '%s': %s", of->path,
+			   strerror(of->saved_errno));
+		if (of->tmp)
+			unlink(of->tmp);
+	}
 	release(of);
 	return st;
 }
 
 void outfile_abort(struct outfile *of)
 {
-	if (of->fp && of->tmp) {
+	if (of->fp && of->fp != stdout)
 		fclose(of->fp);
-		remove(of->tmp);
-	} else if (of->fp) {
-		fflush(of->fp);
-	}
+	if (of->tmp)
+		unlink(of->tmp);
 	release(of);
 }

@@ -1,5 +1,7 @@
 /*
- * test_outfile.c - output files appear whole or not at all.
+ * test_outfile.c - safe output files: rename on success, nothing left
+ * behind on failure, errors reported once, CSV quoting and formula
+ * neutralisation.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,172 +9,329 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <dirent.h>
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "outfile.h"
 #include "helpers.h"
+#include "outfile.h"
+#include "xalloc.h"
 
-static char dir[64];
+struct fix {
+	char dir[64];
+	char *path;
+	char *tmp;
+};
 
-static int make_dir(void **state)
+static int setup(void **state)
 {
-	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/test_outfile_XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	struct fix *f = xcalloc(1, sizeof(*f));
+
+	snprintf(f->dir, sizeof(f->dir), "/tmp/pcb-outfile-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	f->path = xasprintf("%s/out.csv", f->dir);
+	f->tmp = xasprintf("%s.tmp.%ld", f->path, (long)getpid());
+	*state = f;
+	return 0;
 }
 
-static int remove_dir(void **state)
+static int teardown(void **state)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[512];
+	struct fix *f = *state;
+	char *cmd = xasprintf("rm -rf '%s'", f->dir);
 
-	(void)state;
-	while (d && (e = readdir(d))) {
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		remove(path);
-	}
-	if (d)
-		closedir(d);
-	return rmdir(dir);
-}
-
-static size_t count_files(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t n = 0;
-
-	while (d && (e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	if (d)
-		closedir(d);
-	return n;
+	if (system(cmd) != 0)
+		return -1;
+	free(cmd);
+	free(f->path);
+	free(f->tmp);
+	free(f);
+	return 0;
 }
 
 static char *slurp(const char *path)
 {
-	static char buf[4096];
-	FILE *f = fopen(path, "r");
-	size_t n;
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
 
-	if (!f)
+	if (!fp)
 		return NULL;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = xmalloc((size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, fp) != (size_t)n)
+		n = 0;
 	buf[n] = '\0';
-	fclose(f);
+	fclose(fp);
 	return buf;
 }
 
-static void test_outfile_publishes_the_file_only_at_close(void **state)
+static bool exists(const char *path)
 {
-	struct outfile of;
-	char path[128];
+	struct stat sb;
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/a.csv", dir);
-	assert_int_equal(outfile_open(&of, path), ST_OK);
-	outfile_puts(&of, "x,y\n");
-	outfile_printf(&of, "%d,%s\n", 1, "two");
-	assert_null(slurp(path));	/* not there yet */
-	assert_int_equal(count_files(), 1);	/* only the temporary file */
-	assert_int_equal(outfile_close(&of), ST_OK);
-	assert_string_equal(slurp(path), "x,y\n1,two\n");
-	assert_int_equal(count_files(), 1);
-	remove(path);
+	return stat(path, &sb) == 0;
 }
 
-static void test_outfile_quotes_csv_fields_and_neutralises_formulas(void **state)
+static void write_file(const char *path, const char *text)
 {
-	struct outfile of;
-	char path[128];
+	FILE *fp = fopen(path, "w");
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/b.csv", dir);
-	assert_int_equal(outfile_open(&of, path), ST_OK);
-	outfile_csv_field(&of, "plain", true);
-	outfile_puts(&of, ",");
-	outfile_csv_field(&of, "a,b", true);
-	outfile_puts(&of, ",");
-	outfile_csv_field(&of, "say \"hi\"", true);
-	outfile_puts(&of, ",");
-	outfile_csv_field(&of, "=SUM(A1)", true);
-	outfile_puts(&of, ",");
-	outfile_csv_field(&of, "-12.50", false);
-	outfile_puts(&of, ",");
-	outfile_csv_field(&of, "+1,2", true);
-	outfile_puts(&of, "\n");
-	assert_int_equal(outfile_close(&of), ST_OK);
-	assert_string_equal(slurp(path),
-			    "plain,\"a,b\",\"say \"\"hi\"\"\",'=SUM(A1),-12.50,\"'+1,2\"\n");
-	remove(path);
+	assert_non_null(fp);
+	fputs(text, fp);
+	assert_int_equal(fclose(fp), 0);
 }
 
-static void test_outfile_reports_a_failed_write_once_and_leaves_nothing(void **state)
+static void test_outfile_publishes_only_at_close(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	char *got;
+
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	outfile_puts(&of, "a,b\n");
+	outfile_printf(&of, "%d,%s\n", 1, "x");
+	/* before close only the temporary sibling exists */
+	assert_false(exists(f->path));
+	assert_true(exists(f->tmp));
+	assert_int_equal(outfile_close(&of), ST_OK);
+	assert_false(exists(f->tmp));
+	got = slurp(f->path);
+	assert_string_equal(got, "a,b\n1,x\n");
+	free(got);
+}
+
+static void test_outfile_dev_full_gives_io_error_reported_once(void **state)
 {
 	struct outfile of;
-	char path[128];
 	const char *err;
-	char want[256];
 
 	(void)state;
-	snprintf(path, sizeof(path), "%s/c.csv", dir);
-	assert_int_equal(outfile_open(&of, path), ST_OK);
-	/* swap the stream for one that fails at flush */
-	fclose(of.fp);
-	of.fp = fopen("/dev/full", "w");
-	assert_non_null(of.fp);
-	outfile_puts(&of, "data\n");
+	if (!exists("/dev/full"))
+		skip();
 	capture_begin();
+	assert_int_equal(outfile_open(&of, "/dev/full"), ST_OK);
+	for (int i = 0; i < 10000; i++)	/* more than one stdio buffer */
+		outfile_puts(&of, "0123456789");
 	assert_int_equal(outfile_close(&of), ST_IO);
 	err = capture_end();
-	snprintf(want, sizeof(want), "pcbudget: error: cannot write '%s': No space left on device\n", path);
-	assert_string_equal(err, want);
-	assert_null(slurp(path));
-	assert_int_equal(count_files(), 0);	/* the temporary file is gone too */
+	assert_string_equal(err, "pcbudget: error: cannot write '/dev/full': "
+				 "No space left on device\n");
+	/* the device was written in place, not replaced by a rename */
+	{
+		struct stat sb;
+		char *tmp = xasprintf("/dev/full.tmp.%ld", (long)getpid());
+
+		assert_false(exists(tmp));
+		assert_int_equal(stat("/dev/full", &sb), 0);
+		assert_true(S_ISCHR(sb.st_mode));
+		free(tmp);
+	}
 }
 
-static void test_outfile_reports_a_file_it_cannot_create(void **state)
+static void test_outfile_failed_write_removes_temp_and_keeps_old_file(void **state)
 {
+	struct fix *f = *state;
 	struct outfile of;
+	struct rlimit old, lim;
+	char *got;
+	const char *err;
+	char block[1024];
 
-	(void)state;
+	write_file(f->path, "previous\n");
+	memset(block, 'x', sizeof(block));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);	/* write() then fails with EFBIG */
+	lim = old;
+	lim.rlim_cur = 4096;
+
 	capture_begin();
-	assert_int_equal(outfile_open(&of, "/nonexistent/dir/x.csv"), ST_NOOUTPUT);
-	assert_string_equal(capture_end(),
-			    "pcbudget: error: cannot create '/nonexistent/dir/x.csv': No such file or directory\n");
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	for (int i = 0; i < 64; i++)
+		outfile_write(&of, block, sizeof(block));
+	assert_int_equal(outfile_close(&of), ST_IO);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	err = capture_end();
+
+	assert_non_null(strstr(err, "cannot write '"));
+	assert_non_null(strstr(err, "File too large"));
+	assert_false(exists(f->tmp));
+	got = slurp(f->path);
+	assert_string_equal(got, "previous\n");
+	free(got);
 }
 
-static void test_outfile_abort_removes_the_temporary_file(void **state)
+static void test_outfile_failed_rename_removes_temp(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	char *inside = xasprintf("%s/keep", f->path);
+	const char *err;
+
+	capture_begin();
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	outfile_puts(&of, "data\n");
+	/* a non-empty directory appears under the final name: rename fails */
+	assert_int_equal(mkdir(f->path, 0777), 0);
+	write_file(inside, "x");
+	assert_int_equal(outfile_close(&of), ST_IO);
+	err = capture_end();
+	assert_non_null(strstr(err, "error: cannot write '"));
+	assert_false(exists(f->tmp));
+	unlink(inside);
+	rmdir(f->path);
+	free(inside);
+}
+
+static void test_outfile_abort_removes_temp_and_keeps_old_file(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	char *got;
+
+	write_file(f->path, "previous\n");
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	outfile_puts(&of, "half a fi");
+	outfile_abort(&of);
+	assert_false(exists(f->tmp));
+	got = slurp(f->path);
+	assert_string_equal(got, "previous\n");
+	free(got);
+}
+
+static void test_outfile_open_in_missing_dir_reports_cannot_create(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	char *path = xasprintf("%s/no/such/dir/x.csv", f->dir);
+	char *want = xasprintf("pcbudget: error: cannot create '%s': No such "
+			       "file or directory\n", path);
+
+	capture_begin();
+	assert_int_equal(outfile_open(&of, path), ST_NOOUTPUT);
+	outfile_puts(&of, "ignored");	/* sticky: does nothing */
+	assert_int_equal(outfile_close(&of), ST_NOOUTPUT);
+	/* reported once, at open */
+	assert_string_equal(capture_end(), want);
+	free(path);
+	free(want);
+}
+
+static void test_outfile_open_on_directory_reports_cannot_create(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	char *want = xasprintf("pcbudget: error: cannot create '%s': Is a "
+			       "directory\n", f->dir);
+
+	capture_begin();
+	assert_int_equal(outfile_open(&of, f->dir), ST_NOOUTPUT);
+	outfile_abort(&of);
+	assert_string_equal(capture_end(), want);
+	free(want);
+}
+
+/* Writes one field through an outfile and returns what landed in the file. */
+static char *field(struct fix *f, const char *s, bool neutralise)
 {
 	struct outfile of;
-	char path[128];
 
-	(void)state;
-	snprintf(path, sizeof(path), "%s/d.csv", dir);
-	assert_int_equal(outfile_open(&of, path), ST_OK);
-	outfile_puts(&of, "partial");
-	outfile_abort(&of);
-	assert_null(slurp(path));
-	assert_int_equal(count_files(), 0);
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	outfile_csv_field(&of, s, neutralise);
+	assert_int_equal(outfile_close(&of), ST_OK);
+	return slurp(f->path);
+}
+
+static void test_outfile_csv_field_quotes_per_rfc4180(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "", "" },
+		{ "a,b", "\"a,b\"" },
+		{ "say \"hi\"", "\"say \"\"hi\"\"\"" },
+		{ "\"", "\"\"\"\"" },
+		{ "two\nlines", "\"two\nlines\"" },
+		{ "cr\rhere", "\"cr\rhere\"" },
+		{ " spaced ", " spaced " },
+		{ "£1,234.56", "\"£1,234.56\"" },
+	};
+	struct fix *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = field(f, cases[i].in, false);
+
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
+static void test_outfile_csv_field_neutralises_formula_triggers(void **state)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "=1+2", "'=1+2" },
+		{ "+44 20", "'+44 20" },
+		{ "-12.50", "'-12.50" },
+		{ "@SUM(A1)", "'@SUM(A1)" },
+		{ "\tx", "'\tx" },
+		{ "\rx", "\"'\rx\"" },
+		{ "=HYPERLINK(\"x\")", "\"'=HYPERLINK(\"\"x\"\")\"" },
+		{ "=a,b", "\"'=a,b\"" },
+		/* only the first character matters */
+		{ "a=b", "a=b" },
+		{ "12-3", "12-3" },
+		{ " =x", " =x" },
+		{ "", "" },
+	};
+	struct fix *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *got = field(f, cases[i].in, true);
+
+		assert_string_equal(got, cases[i].want);
+		free(got);
+	}
+}
+
+static void test_outfile_csv_field_leaves_numbers_alone_without_neutralise(void **state)
+{
+	struct fix *f = *state;
+	char *got = field(f, "-12.50", false);
+
+	assert_string_equal(got, "-12.50");
+	free(got);
+	got = field(f, NULL, false);
+	assert_string_equal(got, "");
+	free(got);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_outfile_publishes_the_file_only_at_close),
-		cmocka_unit_test(test_outfile_quotes_csv_fields_and_neutralises_formulas),
-		cmocka_unit_test(test_outfile_reports_a_failed_write_once_and_leaves_nothing),
-		cmocka_unit_test(test_outfile_reports_a_file_it_cannot_create),
-		cmocka_unit_test(test_outfile_abort_removes_the_temporary_file),
+		cmocka_unit_test_setup_teardown(test_outfile_publishes_only_at_close, setup, teardown),
+		cmocka_unit_test(test_outfile_dev_full_gives_io_error_reported_once),
+		cmocka_unit_test_setup_teardown(test_outfile_failed_write_removes_temp_and_keeps_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_failed_rename_removes_temp, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_abort_removes_temp_and_keeps_old_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_open_in_missing_dir_reports_cannot_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_open_on_directory_reports_cannot_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_csv_field_quotes_per_rfc4180, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_csv_field_neutralises_formula_triggers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_csv_field_leaves_numbers_alone_without_neutralise, setup, teardown),
 	};
 
-	return cmocka_run_group_tests_name("outfile", tests, make_dir, remove_dir);
+	return cmocka_run_group_tests_name("outfile", tests, NULL, NULL);
 }
