@@ -43,6 +43,9 @@
 
 #define PARAM_YEARLY "YYYY/YY"
 
+/* How many spec tables one parameter file can be checked against. */
+#define PARAMS_MAX_TABLES 4
+
 enum param_type {
 	PARAM_MONEY,	/* pounds with up to 2 decimals -> int64 pence */
 	PARAM_RATE,	/* a fraction "0.0515" or a percentage "5.15%" -> int64 millionths (ppm) */
@@ -74,8 +77,11 @@ struct param_value {
 
 struct params {
 	char *path;		/* owned; NULL when no file was loaded */
-	const struct param_spec *specs;	/* borrowed */
+	const struct param_spec *specs;	/* borrowed: the table given to params_init() */
 	size_t n_specs;
+	const struct param_spec *tables[PARAMS_MAX_TABLES];	/* all tables, borrowed */
+	size_t table_len[PARAMS_MAX_TABLES];
+	size_t n_tables;
 	struct param_value *values;	/* values given in the file */
 	size_t n_values, alloc_values;
 	char **years;		/* year sections present, in file order */
@@ -87,7 +93,17 @@ struct params {
 void params_init(struct params *p, const struct param_spec *specs,
 		 size_t n_specs);
 
-/* Frees what p holds. */
+/*
+ * Adds another spec table (borrowed for p's lifetime), so that one file
+ * can hold the sections of several modules: the methodology's years and
+ * the risk model's [risk] sections.  Call before loading; at most
+ * PARAMS_MAX_TABLES tables in all (a BUG beyond).  The first table's
+ * spec wins when two tables define the same section and key.
+ */
+void params_add_specs(struct params *p, const struct param_spec *specs,
+		      size_t n_specs);
+
+/* Frees what p holds; the spec tables stay registered. */
 void params_release(struct params *p);
 
 /*

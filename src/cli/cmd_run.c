@@ -21,6 +21,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "params.h"
+#include "risk_params.h"
 #include "xalloc.h"
 
 static const char run_help[] =
@@ -424,6 +425,8 @@ enum status cmd_run(int argc, char **argv)
 	}
 
 	params_init(&p, method_param_specs, method_n_param_specs);
+	/* the same file may carry the risk model's sections */
+	params_add_specs(&p, risk_param_specs, risk_n_param_specs);
 	dataset_init(&ds);
 	budget_init(&b);
 	if (!params_path)

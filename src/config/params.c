@@ -55,10 +55,32 @@ void params_init(struct params *p, const struct param_spec *specs,
 	memset(p, 0, sizeof(*p));
 	p->specs = specs;
 	p->n_specs = n_specs;
+	p->tables[0] = specs;
+	p->table_len[0] = n_specs;
+	p->n_tables = 1;
 }
+
+void params_add_specs(struct params *p, const struct param_spec *specs,
+		      size_t n_specs)
+{
+	if (p->n_tables == PARAMS_MAX_TABLES)
+		BUG("more than %d parameter spec tables", PARAMS_MAX_TABLES);
+	p->tables[p->n_tables] = specs;
+	p->table_len[p->n_tables] = n_specs;
+	p->n_tables++;
+}
+
+/* Every spec row of every table, in order. */
+#define FOR_EACH_SPEC(p, s)                                                   \
+	for (size_t t_ = 0; t_ < (p)->n_tables; t_++)                         \
+		for (const struct param_spec *s = (p)->tables[t_];            \
+		     s < (p)->tables[t_] + (p)->table_len[t_]; s++)
 
 void params_release(struct params *p)
 {
+	const struct param_spec *tables[PARAMS_MAX_TABLES];
+	size_t table_len[PARAMS_MAX_TABLES], n_tables = p->n_tables;
+
 	for (size_t i = 0; i < p->n_values; i++) {
 		free(p->values[i].section);
 		free(p->values[i].text);
@@ -69,7 +91,12 @@ void params_release(struct params *p)
 	free(p->years);
 	free(p->year_lines);
 	free(p->path);
+	memcpy(tables, p->tables, sizeof(tables));
+	memcpy(table_len, p->table_len, sizeof(table_len));
 	params_init(p, p->specs, p->n_specs);
+	memcpy(p->tables, tables, sizeof(tables));
+	memcpy(p->table_len, table_len, sizeof(table_len));
+	p->n_tables = n_tables;
 }
 
 /* ------------------------------------------------------------------ */
@@ -165,9 +192,8 @@ static bool spec_is_yearly(const struct param_spec *s)
 /* True if some spec has this fixed (non-year) section name. */
 static bool is_fixed_section(const struct params *p, const char *name)
 {
-	for (size_t i = 0; i < p->n_specs; i++)
-		if (!spec_is_yearly(&p->specs[i]) &&
-		    strcmp(p->specs[i].section, name) == 0)
+	FOR_EACH_SPEC(p, s)
+		if (!spec_is_yearly(s) && strcmp(s->section, name) == 0)
 			return true;
 	return false;
 }
@@ -183,9 +209,7 @@ static const struct param_spec *find_spec(const struct params *p,
 	bool year = params_is_year(section);
 	const struct param_spec *any = NULL;
 
-	for (size_t i = 0; i < p->n_specs; i++) {
-		const struct param_spec *s = &p->specs[i];
-
+	FOR_EACH_SPEC(p, s) {
 		if (strcmp(s->key, key) != 0)
 			continue;
 		if (strcmp(s->section, section) == 0)
@@ -208,9 +232,7 @@ static const struct param_spec *default_spec(const struct params *p,
 	const struct param_spec *yearly = NULL;
 	bool year = params_is_year(section);
 
-	for (size_t i = 0; i < p->n_specs; i++) {
-		const struct param_spec *s = &p->specs[i];
-
+	FOR_EACH_SPEC(p, s) {
 		if (strcmp(s->key, key) != 0)
 			continue;
 		if (strcmp(s->section, section) == 0)
@@ -260,8 +282,8 @@ bool params_has_year(const struct params *p, const char *year)
 
 bool params_has_defaults(const struct params *p, const char *section)
 {
-	for (size_t i = 0; i < p->n_specs; i++)
-		if (strcmp(p->specs[i].section, section) == 0 && p->specs[i].def)
+	FOR_EACH_SPEC(p, s)
+		if (strcmp(s->section, section) == 0 && s->def)
 			return true;
 	return false;
 }
@@ -429,19 +451,16 @@ static void fixed_sections_hint(const struct params *p, char *out, size_t outsz)
 	size_t used = 0;
 
 	out[0] = '\0';
-	for (size_t i = 0; i < p->n_specs; i++) {
-		const struct param_spec *s = &p->specs[i];
-		bool seen = false;
+	FOR_EACH_SPEC(p, s) {
+		char item[96];
 		int n;
 
 		if (spec_is_yearly(s))
 			continue;
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(p->specs[j].section, s->section) == 0)
-				seen = true;
-		if (seen)
+		snprintf(item, sizeof(item), " or [%s]", s->section);
+		if (strstr(out, item))
 			continue;
-		n = snprintf(out + used, outsz - used, " or [%s]", s->section);
+		n = snprintf(out + used, outsz - used, "%s", item);
 		if (n < 0 || (size_t)n >= outsz - used)
 			break;
 		used += (size_t)n;
@@ -581,8 +600,7 @@ static void suggest_key(const struct params *p, const char *section,
 	bool year = params_is_year(section);
 
 	out[0] = '\0';
-	for (size_t i = 0; i < p->n_specs; i++) {
-		const struct param_spec *s = &p->specs[i];
+	FOR_EACH_SPEC(p, s) {
 		size_t d;
 
 		if (year ? !spec_is_yearly(s) : strcmp(s->section, section) != 0)

@@ -420,6 +420,40 @@ static void test_params_says_whether_a_key_is_set_without_reporting(void **state
 	params_release(&p);
 }
 
+static void test_params_checks_a_file_against_several_spec_tables(void **state)
+{
+	static const struct param_spec more[] = {
+		{ "risk", "seed", PARAM_INT, "42", "", "test", "" },
+		{ PARAM_YEARLY, "extra_rate", PARAM_RATE, "1%", "", "test", "" },
+	};
+	struct params p;
+	const char *err;
+	int64_t v;
+
+	(void)state;
+	params_init(&p, specs, N_SPECS);
+	params_add_specs(&p, more, 2);
+	capture_begin();
+	assert_int_equal(params_load_string(&p, "p.ini",
+					    "[risk]\nseed = 7\n[2017/18]\nextra_rate = 2%\nglobal_sum_price = 85\n[riks]\n"),
+			 ST_CONFIG);
+	err = capture_end();
+	assert_string_equal(err,
+			    "p.ini:6:2: error: unknown section 'riks' (expected a financial year such as [2017/18] or [run] or [risk])\n");
+	assert_int_equal(params_int(&p, "risk", "seed", &v), 0);
+	assert_pence_eq(v, 7);
+	assert_int_equal(params_rate_ppm(&p, "2017/18", "extra_rate", &v), 0);
+	assert_pence_eq(v, 20000);
+	assert_int_equal(params_rate_ppm(&p, "2016/17", "extra_rate", &v), 0);
+	assert_pence_eq(v, 10000);
+	assert_int_equal(params_money(&p, "2017/18", "global_sum_price", &v), 0);
+	assert_pence_eq(v, 8500);
+	params_release(&p);
+	/* the tables stay registered after a release */
+	assert_int_equal(p.n_tables, 2);
+	params_release(&p);
+}
+
 static void test_params_knows_a_financial_year_when_it_sees_one(void **state)
 {
 	(void)state;
@@ -451,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_params_missing_file_is_noinput),
 		cmocka_unit_test(test_params_loads_a_file_from_disk),
 		cmocka_unit_test(test_params_says_whether_a_key_is_set_without_reporting),
+		cmocka_unit_test(test_params_checks_a_file_against_several_spec_tables),
 		cmocka_unit_test(test_params_knows_a_financial_year_when_it_sees_one),
 	};
 
