@@ -100,7 +100,7 @@ deps:
 	else echo "deps: all installed"; fi
 
 example: $(BUILD)/pcbudget
-	$(BUILD)/pcbudget validate data/example
+	$(BUILD)/pcbudget run data/example
 
 unit: $(TEST_BIN)
 

@@ -20,6 +20,7 @@ struct command {
 extern const struct command commands[];
 
 enum status cmd_validate(int argc, char **argv);
+enum status cmd_run(int argc, char **argv);
 enum status cmd_ledger(int argc, char **argv);
 
 /*

@@ -14,6 +14,19 @@
  * override the spec's default; the resolved value (and whether it came
  * from the file or the default) is what the manifest records.
  *
+ * A spec whose section is a year ("2016/17") gives that year's default;
+ * defaults therefore differ by year.  A key is accepted in any year
+ * section when some spec for it is PARAM_YEARLY or a year, and a value
+ * is resolved in this order: the file, the spec for that very year, the
+ * PARAM_YEARLY spec.
+ *
+ * File syntax (inih, Debian build): "key = value" (or "key: value"),
+ * "[section]", comments on their own line starting with ';' or '#', and
+ * inline comments starting with " ;" (so a value cannot contain " ;").
+ * Indentation is ignored (no continuation lines).  Lines are limited to
+ * ini_max_line - 3 bytes (197 in Debian's build); a longer line is
+ * reported, never truncated.  Columns in messages are 1-based bytes.
+ *
  * Getters never fail silently: asking for a required parameter that is
  * missing (no value and no default) reports an error naming the file,
  * section and key and returns -1.
@@ -25,9 +38,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "diag.h"
 #include "status.h"
 
 #define PARAM_YEARLY "YYYY/YY"
+
+/* How many spec tables one parameter file can be checked against. */
+#define PARAMS_MAX_TABLES 4
 
 enum param_type {
 	PARAM_MONEY,	/* pounds with up to 2 decimals -> int64 pence */
@@ -40,7 +57,7 @@ enum param_type {
 };
 
 struct param_spec {
-	const char *section;	/* fixed section name or PARAM_YEARLY */
+	const char *section;	/* fixed name, a year "2016/17", or PARAM_YEARLY */
 	const char *key;
 	enum param_type type;
 	const char *def;	/* default as text, NULL = none (then required) */
@@ -55,23 +72,38 @@ struct param_value {
 	char *text;		/* owned raw text */
 	int64_t num;		/* parsed value for numeric/bool/date types */
 	unsigned long line;	/* 0 = from the default */
+	unsigned long col;	/* where the value starts on that line */
 };
 
 struct params {
 	char *path;		/* owned; NULL when no file was loaded */
-	const struct param_spec *specs;	/* borrowed */
+	const struct param_spec *specs;	/* borrowed: the table given to params_init() */
 	size_t n_specs;
+	const struct param_spec *tables[PARAMS_MAX_TABLES];	/* all tables, borrowed */
+	size_t table_len[PARAMS_MAX_TABLES];
+	size_t n_tables;
 	struct param_value *values;	/* values given in the file */
 	size_t n_values, alloc_values;
 	char **years;		/* year sections present, in file order */
-	size_t n_years, alloc_years;
+	unsigned long *year_lines;	/* line of each year's first header */
+	size_t n_years, alloc_years, alloc_year_lines;
 };
 
 /* Prepares p to hold values for specs (borrowed for p's lifetime). */
 void params_init(struct params *p, const struct param_spec *specs,
 		 size_t n_specs);
 
-/* Frees what p holds. */
+/*
+ * Adds another spec table (borrowed for p's lifetime), so that one file
+ * can hold the sections of several modules: the methodology's years and
+ * the risk model's [risk] sections.  Call before loading; at most
+ * PARAMS_MAX_TABLES tables in all (a BUG beyond).  The first table's
+ * spec wins when two tables define the same section and key.
+ */
+void params_add_specs(struct params *p, const struct param_spec *specs,
+		      size_t n_specs);
+
+/* Frees what p holds; the spec tables stay registered. */
 void params_release(struct params *p);
 
 /*
@@ -116,7 +148,35 @@ int params_string(const struct params *p, const char *section,
 const struct param_value *params_lookup(const struct params *p,
 					const char *section, const char *key);
 
+/*
+ * True if (section, key) resolves to a value: given in the file or by a
+ * default.  Reports nothing.
+ */
+bool params_is_set(const struct params *p, const char *section,
+		   const char *key);
+
+/*
+ * The type of key in section (a year or a fixed name), or -1 if no spec
+ * makes the key valid there.  Reports nothing.
+ */
+int params_key_type(const struct params *p, const char *section,
+		    const char *key);
+
 /* True if the file has a [year] section. */
 bool params_has_year(const struct params *p, const char *year);
+
+/*
+ * True if the spec table gives at least one default for exactly this
+ * section (e.g. built-in defaults for "2017/18").
+ */
+bool params_has_defaults(const struct params *p, const char *section);
+
+/*
+ * Fills loc with the place to blame for a problem with section: the
+ * line of its header in the file when there is one, else the file
+ * itself (line 0), else no location (no file loaded).
+ */
+void params_section_loc(const struct params *p, const char *section,
+			struct srcloc *loc);
 
 #endif

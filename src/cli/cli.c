@@ -20,6 +20,7 @@
 
 const struct command commands[] = {
 	{ "validate", cmd_validate, "check input files and report every error" },
+	{ "run", cmd_run, "budget a dataset: allocations, reserves, headroom, derivations" },
 	{ "ledger", cmd_ledger, "list the runs recorded in the run ledger" },
 	{ NULL, NULL, NULL },
 };
