@@ -194,11 +194,11 @@ double backtest_mixture_quantile(const double *devs, size_t n, double mu,
 
 	if (n == 0 || !(s > 0.0) || !isfinite(s) || !isfinite(mu) ||
 	    !(p > 0.0 && p < 1.0))
-		return (double)NAN;
+		return nan("");
 	dmin = dmax = devs[0];
 	for (size_t i = 0; i < n; i++) {
 		if (!isfinite(devs[i]))
-			return (double)NAN;
+			return nan("");
 		dmin = fmin(dmin, devs[i]);
 		dmax = fmax(dmax, devs[i]);
 	}
@@ -388,9 +388,9 @@ void backtest_summarise(const struct bt_row *rows, size_t n, int year,
 		in80 += r->lo80 <= r->actual && r->actual <= r->hi80;
 		in95 += r->lo95 <= r->actual && r->actual <= r->hi95;
 	}
-	s->mape_p50 = s->n_rows ? ape_p / (double)s->n_rows : (double)NAN;
-	s->mape_naive = s->n_rows ? ape_n / (double)s->n_rows : (double)NAN;
-	s->mape_budget = s->n_budget ? ape_b / (double)s->n_budget : (double)NAN;
-	s->cover80 = s->n_rows ? (double)in80 / (double)s->n_rows : (double)NAN;
-	s->cover95 = s->n_rows ? (double)in95 / (double)s->n_rows : (double)NAN;
+	s->mape_p50 = s->n_rows ? ape_p / (double)s->n_rows : nan("");
+	s->mape_naive = s->n_rows ? ape_n / (double)s->n_rows : nan("");
+	s->mape_budget = s->n_budget ? ape_b / (double)s->n_budget : nan("");
+	s->cover80 = s->n_rows ? (double)in80 / (double)s->n_rows : nan("");
+	s->cover95 = s->n_rows ? (double)in95 / (double)s->n_rows : nan("");
 }

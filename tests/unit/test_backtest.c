@@ -276,9 +276,9 @@ static void test_backtest_is_roughly_calibrated_on_its_own_model(void **state)
 	(void)state;
 	gsl_rng_set(g, 12345);
 	for (int c = 0; c < NC; c++)
-		snprintf(ccgs[c], sizeof(ccgs[c]), "C%02d", c);
+		snprintf(ccgs[c], sizeof(ccgs[c]), "C%02d", c % 100);
 	for (int i = 0; i < NC * NP; i++) {
-		snprintf(codes[i], sizeof(codes[i]), "P%04d", i);
+		snprintf(codes[i], sizeof(codes[i]), "P%04d", i % 10000);
 		level[i] = log(5e7 + 1e8 * gsl_rng_uniform(g));
 	}
 	for (int t = 0; t < NY; t++) {

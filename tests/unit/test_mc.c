@@ -522,7 +522,7 @@ static void rich_model(struct mc_model *m, struct mc_params *p)
 {
 	mc_model_init(m);
 	for (int g = 0; g < 5; g++) {
-		char code[8];
+		char code[16];
 
 		snprintf(code, sizeof(code), "0%dX", g);
 		assert_int_equal(mc_model_add_group(m, code, 60000000 + g * 1000000,
