@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvread.h"
 #include "xalloc.h"
@@ -46,10 +47,14 @@ enum {
 };
 
 static unsigned char special[256];
+/* Bytes that stop the fast path's scan: special ones except the comma. */
+static unsigned char fast_stop[256];
 
 static void init_special(void)
 {
-	if (special[','])
+	static bool ready;
+
+	if (ready)
 		return;
 	special[','] = SP_BREAK;
 	special['"'] = SP_BREAK;
@@ -58,6 +63,9 @@ static void init_special(void)
 	special[0] = SP_NUL;
 	for (int c = 0x80; c < 0x100; c++)
 		special[c] = SP_HIGH;
+	for (int c = 0; c < 0x100; c++)
+		fast_stop[c] = special[c] && c != ',';
+	ready = true;
 }
 
 void csv_table_init(struct csv_table *t)
@@ -103,9 +111,8 @@ static int field_too_long(struct reader *r)
 		       r->max_field);
 }
 
-static void on_field(void *s, size_t len, void *data)
+static void add_field(struct reader *r, const char *s, size_t len)
 {
-	struct reader *r = data;
 	struct csv_table *t = r->t;
 	struct csv_cell *c;
 	size_t need;
@@ -137,6 +144,11 @@ static void on_field(void *s, size_t len, void *data)
 	t->text_len += len + 1;
 	r->row_fields++;
 	r->at_field_start = true;
+}
+
+static void on_field(void *s, size_t len, void *data)
+{
+	add_field(data, s, len);
 }
 
 /* Offset (in the current line) of the byte that ended the record. */
@@ -244,6 +256,110 @@ static void start_field_if_needed(struct reader *r, size_t off)
 	r->field_col = (unsigned long)(off - r->line_start + 1);
 }
 
+static bool fast_path = true;
+
+void csv_set_fast_path(bool enabled)
+{
+	fast_path = enabled;
+}
+
+/*
+ * The fast path for a record that fills one physical line, holds no CR
+ * (other than a final CRLF), NUL or non-ASCII byte, and whose quotes
+ * only wrap whole fields without doubled quotes or line ends inside.
+ * libcsv would just split such a line at its unquoted commas and strip
+ * the quotes, so we do that ourselves and libcsv never sees the line
+ * (it stays between records).  The line is copied into the text buffer
+ * once; each field's text is terminated in place by overwriting the
+ * comma or closing quote after it with a NUL.
+ *
+ * Returns the offset just past the line end, or 0 if the line does not
+ * qualify (then the slow path takes it; an empty line never qualifies,
+ * so the slow path reports it).
+ */
+static size_t fast_record(struct reader *r, size_t i)
+{
+	const unsigned char *b = (const unsigned char *)r->buf;
+	struct csv_table *t = r->t;
+	size_t k = i, end, next, nf = 0, base;
+	struct csv_cell *c;
+
+	for (;;) {
+		size_t first = k, start = k, flen;
+
+		if (k < r->len && b[k] == '"') {
+			k++;
+			while (k < r->len && !fast_stop[b[k]])
+				k++;	/* commas are data here */
+			if (k == r->len || b[k] != '"')
+				return 0;
+			start++;
+			flen = k - start;
+			k++;
+		} else {
+			while (k < r->len && !fast_stop[b[k]] && b[k] != ',')
+				k++;
+			flen = k - start;
+		}
+		ALLOC_GROW(t->cells, r->row_first_cell + nf + 1, t->alloc_cells);
+		c = &t->cells[r->row_first_cell + nf++];
+		c->off = (uint32_t)(start - i);	/* relative until copied */
+		c->len = (uint32_t)flen;
+		c->col = (uint32_t)(first - r->line_start + 1);
+		if (k < r->len && b[k] == ',') {
+			k++;
+			continue;
+		}
+		break;
+	}
+	end = k;
+	if (end == i)
+		return 0;
+	if (end == r->len)
+		next = end;
+	else if (b[end] == '\n')
+		next = end + 1;
+	else if (b[end] == '\r' && end + 1 < r->len && b[end + 1] == '\n')
+		next = end + 2;
+	else
+		return 0;	/* a stray quote, CR, NUL or non-ASCII byte */
+
+	/* the line qualifies: copy it and terminate each field */
+	if (t->text_len + (end - i) + 1 > t->text_alloc) {
+		size_t n = t->text_alloc ? t->text_alloc : 65536;
+
+		while (n < t->text_len + (end - i) + 1)
+			n *= 2;
+		t->text = xrealloc(t->text, n);
+		t->text_alloc = n;
+	}
+	base = t->text_len;
+	memcpy(t->text + base, b + i, end - i);
+	t->text_len += end - i + 1;
+	c = &t->cells[r->row_first_cell];
+	for (size_t f = 0; f < nf; f++) {
+		c[f].off += (uint32_t)base;
+		c[f].line = (uint32_t)r->line;
+		t->text[c[f].off + c[f].len] = '\0';
+		if (c[f].len > r->max_field) {
+			r->field_line = r->line;
+			r->field_col = c[f].col;
+			field_too_long(r);
+			return next;
+		}
+	}
+	r->row_fields = nf;
+	r->chunk_end = end + 1;	/* the byte that ended the record */
+	on_record(0, r);
+	if (next == end + 2)
+		t->had_crlf = true;
+	if (next > end) {
+		r->line++;
+		r->line_start = next;
+	}
+	return next;
+}
+
 static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
 {
 	const unsigned char *b = (const unsigned char *)r->buf;
@@ -252,6 +368,15 @@ static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
 	while (i < r->len && !r->failed) {
 		size_t j = i, done, n;
 
+		if (fast_path && i == r->line_start && r->at_field_start &&
+		    r->row_fields == 0) {
+			size_t next = fast_record(r, i);
+
+			if (next) {
+				i = next;
+				continue;
+			}
+		}
 		start_field_if_needed(r, i);
 		/* scan to the next byte that matters */
 		for (;;) {
@@ -340,6 +465,9 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	r.line = 1;
 	r.at_field_start = true;
 	t->path = xstrdup(path);
+	/* field text never needs more than the input plus a final NUL */
+	t->text_alloc = len + 2;
+	t->text = xmalloc(t->text_alloc);
 
 	if (len >= UINT32_MAX) {
 		diag_at(DIAG_ERROR, &(struct srcloc){ t->path, 0, 0 },
@@ -366,6 +494,12 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	st = parse(&r, &p, start);
 	if (st == ST_OK) {
 		r.chunk_end = len + 1;
+		/* "a,b,": the empty last field starts at the end of input */
+		if (r.at_field_start && r.row_fields > 0) {
+			r.field_off = len;
+			r.field_line = r.line;
+			r.field_col = (unsigned long)(len - r.line_start + 1);
+		}
 		if (csv_fini(&p, on_field, on_record, &r) != 0) {
 			struct srcloc loc = { t->path, r.field_line, r.field_col };
 
@@ -425,6 +559,16 @@ enum status csv_read_file(struct csv_table *t, const char *path,
 	if (!f) {
 		diag_error("cannot open '%s': %s", path, strerror(errno));
 		return ST_NOINPUT;
+	}
+	{
+		struct stat sb;
+
+		/* one allocation when the size is known (a regular file) */
+		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_size > 0 && (uintmax_t)sb.st_size < SIZE_MAX - 65536) {
+			alloc = (size_t)sb.st_size + 65536;
+			buf = xmalloc(alloc);
+		}
 	}
 	for (;;) {
 		size_t got;
