@@ -106,6 +106,41 @@ static enum num_err classify_comma(const char *s, size_t len, size_t comma,
 	return NUM_THOUSANDS;
 }
 
+/*
+ * The common case on its own, without the diagnosis of bad input:
+ * "-?digits(.digits)?" with at most `decimals` digits after the point
+ * and at most 18 digits in all once scaled, so nothing can overflow.
+ * Returns false for anything else, which then takes the full route.
+ */
+static bool parse_plain(const char *s, size_t len, unsigned decimals,
+			int64_t *out)
+{
+	size_t i = 0, n_int = 0, n_frac = 0;
+	uint64_t v = 0;
+	bool neg = len && s[0] == '-';
+
+	i = neg;
+	for (; i < len && is_digit(s[i]); i++, n_int++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (n_int == 0 || n_int > 18)
+		return false;
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && is_digit(s[i]); i++, n_frac++) {
+			if (n_frac == decimals)
+				return false;
+			v = v * 10 + (uint64_t)(s[i] - '0');
+		}
+		if (n_frac == 0)
+			return false;
+	}
+	if (i != len || n_int + decimals > 18)
+		return false;
+	for (size_t k = n_frac; k < decimals; k++)
+		v *= 10;
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
 enum num_err fixed_parse(const char *s, size_t len, unsigned decimals,
 			 enum num_round rule, int64_t *out)
 {
@@ -116,6 +151,8 @@ enum num_err fixed_parse(const char *s, size_t len, unsigned decimals,
 
 	if (decimals > 18)
 		return NUM_SYNTAX;
+	if (parse_plain(s, len, decimals, out))
+		return NUM_OK;
 	if (len == 0)
 		return NUM_EMPTY;
 	{

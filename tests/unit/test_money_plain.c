@@ -1,0 +1,110 @@
+/*
+ * test_money_plain.c - the plain-number shortcut of fixed_parse() must
+ * agree with the full parser: the values of ordinary amounts, and the
+ * verdicts on everything that is not one.
+ *
+ * Expected values are computed independently: a random amount in pence
+ * is printed with printf (integer arithmetic only) and must parse back
+ * to itself; other strings carry their expected value or error.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "money.h"
+
+static void test_money_plain_round_trips_random_amounts(void **state)
+{
+	uint64_t seed = 42;
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		char buf[64];
+		int64_t want, got = 0;
+		uint64_t mag;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* magnitudes from 0 to ~10^(1..17) pence */
+		mag = (seed >> 11) % (uint64_t)(1ULL << (1 + (seed >> 3) % 56));
+		want = (seed & 1) ? -(int64_t)mag : (int64_t)mag;
+		if ((seed >> 2) & 1)
+			snprintf(buf, sizeof(buf), "%s%llu.%02llu", want < 0 ? "-" : "",
+				 (unsigned long long)(mag / 100),
+				 (unsigned long long)(mag % 100));
+		else if (mag % 100 == 0)
+			snprintf(buf, sizeof(buf), "%s%llu", want < 0 ? "-" : "",
+				 (unsigned long long)(mag / 100));
+		else
+			continue;
+		assert_int_equal(money_parse(buf, strlen(buf), NUM_ROUND_REJECT, &got),
+				 NUM_OK);
+		assert_pence_eq(got, want);
+	}
+}
+
+static void test_money_plain_leaves_other_forms_to_the_full_parser(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned decimals;
+		enum num_err err;
+		int64_t want;
+	} cases[] = {
+		{ "12.5", 2, NUM_OK, 1250 },
+		{ "-0.05", 2, NUM_OK, -5 },
+		{ "-0", 2, NUM_OK, 0 },
+		{ "+7", 2, NUM_OK, 700 },
+		{ "12.500", 2, NUM_OK, 1250 },		/* trailing zeros */
+		{ "12.505", 2, NUM_PRECISION, 0 },
+		{ "12.", 2, NUM_SYNTAX, 0 },
+		{ ".5", 2, NUM_SYNTAX, 0 },
+		{ "-", 2, NUM_SYNTAX, 0 },
+		{ "", 2, NUM_EMPTY, 0 },
+		{ "1,234.50", 2, NUM_THOUSANDS, 0 },
+		{ "12,50", 2, NUM_DECIMAL_COMMA, 0 },
+		{ "1e5", 2, NUM_EXPONENT, 0 },
+		{ "N/A", 2, NUM_NAN, 0 },
+		{ " 12", 2, NUM_SPACE, 0 },
+		{ "12 ", 2, NUM_SPACE, 0 },
+		{ "1.2.3", 2, NUM_SYNTAX, 0 },
+		{ "--1", 2, NUM_SYNTAX, 0 },
+		/* 18 digits once scaled: the shortcut's limit, still exact */
+		{ "9999999999999999.99", 2, NUM_OK, 999999999999999999LL },
+		/* past it, the full parser decides */
+		{ "92233720368547758.07", 2, NUM_OK, INT64_MAX },
+		{ "92233720368547758.08", 2, NUM_OVERFLOW, 0 },
+		{ "5209.497299123", 9, NUM_OK, 5209497299123LL },
+		{ "5209.4972991234", 9, NUM_PRECISION, 0 },
+		{ "123456789012", 9, NUM_OVERFLOW, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = -1;
+		enum num_err e = fixed_parse(cases[i].s, strlen(cases[i].s),
+					     cases[i].decimals, NUM_ROUND_REJECT, &got);
+
+		if (e != cases[i].err)
+			fail_msg("'%s': error %d, want %d", cases[i].s, (int)e,
+				 (int)cases[i].err);
+		if (e == NUM_OK)
+			assert_pence_eq(got, cases[i].want);
+		else
+			assert_pence_eq(got, -1);	/* untouched */
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_money_plain_round_trips_random_amounts),
+		cmocka_unit_test(test_money_plain_leaves_other_forms_to_the_full_parser),
+	};
+
+	return cmocka_run_group_tests_name("money_plain", tests, NULL, NULL);
+}
