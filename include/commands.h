@@ -20,6 +20,7 @@ struct command {
 extern const struct command commands[];
 
 enum status cmd_validate(int argc, char **argv);
+enum status cmd_import_payments(int argc, char **argv);
 
 /*
  * Prints "Try 'pcbudget[ <cmd>] --help' for more information." to

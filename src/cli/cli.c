@@ -20,6 +20,7 @@
 
 const struct command commands[] = {
 	{ "validate", cmd_validate, "check input files and report every error" },
+	{ "import-payments", cmd_import_payments, "read NHS Payments to General Practice files, by practice and CCG" },
 	{ NULL, NULL, NULL },
 };
 

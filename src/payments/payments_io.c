@@ -1,0 +1,382 @@
+/*
+ * payments_io.c - the file side of the NHS payments import: loading
+ * the column table, reading yearly files, the shared command options,
+ * and writing the three reports (practice_history.csv, ccg_summary.csv,
+ * manifest.txt) so that either all of them appear or none does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "money.h"
+#include "outfile.h"
+#include "payments_io.h"
+#include "xalloc.h"
+
+#ifndef PCBUDGET_VERSION
+#define PCBUDGET_VERSION "unknown"
+#endif
+
+enum status pay_colmap_load(struct pay_colmap *m, const char *path)
+{
+	struct csv_table t;
+	enum status st;
+
+	csv_table_init(&t);
+	if (path)
+		st = csv_read_file(&t, path, NULL);
+	else
+		st = csv_read_mem(&t, PAY_BUILTIN_COLUMNS_NAME,
+				  (const char *)pay_builtin_columns,
+				  pay_builtin_columns_len, NULL);
+	if (st == ST_DATA)
+		st = ST_CONFIG;
+	if (st == ST_OK)
+		st = pay_colmap_from_table(m, &t);
+	csv_table_release(&t);
+	return st;
+}
+
+/* The two words of each group: [0] = out_of_scope, [1] = the other category. */
+static const struct {
+	const char *words[2];
+	enum pay_money cats[2];
+} choices[PAY_N_GROUPS] = {
+	[PAY_GROUP_VI] = { { "out", "in" }, { PAY_OUT_OF_SCOPE, PAY_ENHANCED_SERVICES } },
+	[PAY_GROUP_LOCAL_ES] = { { "out", "enhanced" }, { PAY_OUT_OF_SCOPE, PAY_ENHANCED_SERVICES } },
+	[PAY_GROUP_PCN_PARTICIPATION] = { { "out", "enhanced" }, { PAY_OUT_OF_SCOPE, PAY_ENHANCED_SERVICES } },
+	[PAY_GROUP_OTHER_PAYMENTS] = { { "out", "core" }, { PAY_OUT_OF_SCOPE, PAY_CORE_CONTRACT } },
+};
+
+int pay_options_set(struct pay_options *o, enum pay_group g, const char *opt,
+		    const char *word)
+{
+	for (size_t i = 0; i < 2; i++) {
+		if (strcmp(word, choices[g].words[i]) == 0) {
+			o->group_cat[g] = choices[g].cats[i];
+			return 0;
+		}
+	}
+	return diag_error("option '%s': '%s' is not '%s' or '%s'", opt, word,
+			  choices[g].words[0], choices[g].words[1]);
+}
+
+const char *pay_options_word(const struct pay_options *o, enum pay_group g)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (o->group_cat[g] == choices[g].cats[i])
+			return choices[g].words[i];
+	return "?";
+}
+
+enum status pay_read_year(struct pay_year *y, const char *path, int start,
+			  const struct pay_colmap *m,
+			  const struct pay_options *o)
+{
+	struct csv_table t;
+	struct pay_layout l;
+	enum status st;
+
+	if (start <= 0) {
+		start = pay_year_from_name(path);
+		if (start < 0) {
+			diag_error("cannot tell the financial year of '%s' from its "
+				   "name; name it YY-YY.csv (e.g. 16-17.csv) or pass "
+				   "--year=2016/17", path);
+			return ST_USAGE;
+		}
+	}
+	csv_table_init(&t);
+	pay_layout_init(&l);
+	st = csv_read_file(&t, path, NULL);
+	if (st == ST_OK)
+		st = pay_layout_build(&l, &t, m, o);
+	if (st == ST_OK)
+		st = pay_year_load(y, &t, &l, start);
+	pay_layout_release(&l);
+	csv_table_release(&t);
+	return st;
+}
+
+enum status pay_read_years(struct pay_year *years, char *const *paths,
+			   size_t n, int start_override,
+			   const struct pay_colmap *m,
+			   const struct pay_options *o)
+{
+	enum status st = ST_OK;
+
+	if (start_override > 0 && n != 1) {
+		diag_error("--year applies to one file, but %zu were given", n);
+		return ST_USAGE;
+	}
+	for (size_t i = 0; i < n && !diag_limit_reached(); i++)
+		st = status_worst(st, pay_read_year(&years[i], paths[i],
+						    start_override, m, o));
+	if (st == ST_OK) {
+		/* insertion sort by year: at most a few dozen files */
+		for (size_t i = 1; i < n; i++) {
+			struct pay_year cur = years[i];
+			size_t j = i;
+
+			for (; j > 0 && years[j - 1].start > cur.start; j--)
+				years[j] = years[j - 1];
+			years[j] = cur;
+		}
+		for (size_t i = 1; i < n; i++) {
+			if (years[i].start == years[i - 1].start) {
+				diag_error("'%s' and '%s' are both for %s",
+					   years[i - 1].path, years[i].path,
+					   years[i].label);
+				st = ST_USAGE;
+			}
+		}
+	}
+	if (st != ST_OK)
+		for (size_t i = 0; i < n; i++)
+			pay_year_release(&years[i]);
+	return st;
+}
+
+void pay_report_rounding(const struct pay_year *y)
+{
+	struct srcloc loc = { y->path, 0, 0 };
+	size_t practices = 0;
+	int64_t diff = 0;
+	char buf[MONEY_BUFSZ];
+
+	for (size_t i = 0; i < y->n_rounding; i++) {
+		const struct pay_rounding *r = &y->rounding[i];
+
+		diag_at(DIAG_NOTE, &loc,
+			"CCG %s: components differ from published totals by %s "
+			"over %zu practice%s (whole-pound rounding in the source)",
+			y->pool + r->ccg, money_format_gbp(r->diff, buf),
+			r->practices, r->practices == 1 ? "" : "s");
+		practices += r->practices;
+		diff += r->diff;
+	}
+	if (y->n_rounding)
+		diag_at(DIAG_NOTE, &loc,
+			"%s: components differ from published totals by %s over "
+			"%zu of %zu practices in %zu CCGs (whole-pound rounding in "
+			"the source; totals are kept as published)",
+			y->label, money_format_gbp(diff, buf), practices, y->n,
+			y->n_rounding);
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                               */
+
+enum status pay_mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	enum status st = ST_OK;
+
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			diag_error("cannot create directory '%s': %s", p, strerror(errno));
+			st = ST_NOOUTPUT;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return st;
+}
+
+static void put_money(struct outfile *of, bool has, int64_t v)
+{
+	char buf[MONEY_BUFSZ];
+
+	outfile_write(of, ",", 1);
+	if (has)
+		outfile_puts(of, money_format(v, buf));
+}
+
+static void put_patients(struct outfile *of, int64_t v)
+{
+	char buf[MONEY_BUFSZ];
+
+	outfile_write(of, ",", 1);
+	outfile_puts(of, fixed_format(v, PAY_LIST_DECIMALS, buf));
+}
+
+static void put_text(struct outfile *of, const char *s)
+{
+	outfile_write(of, ",", 1);
+	outfile_csv_field(of, s, true);
+}
+
+static void put_money_header(struct outfile *of)
+{
+	for (size_t k = 0; k < PAY_N_MONEY; k++) {
+		outfile_write(of, ",", 1);
+		outfile_puts(of, pay_money_names[k]);
+	}
+	outfile_write(of, "\n", 1);
+}
+
+static void write_history(struct outfile *of, const struct pay_year *years,
+			  size_t n)
+{
+	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
+		     "practice_code,practice_name,contract_type,dispensing,"
+		     "registered_patients,weighted_patients");
+	put_money_header(of);
+	for (size_t i = 0; i < n && of->st == ST_OK; i++) {
+		const struct pay_year *y = &years[i];
+
+		for (size_t j = 0; j < y->n; j++) {
+			const struct pay_practice *p = &y->p[j];
+
+			outfile_puts(of, y->label);
+			for (size_t f = 0; f < PAY_N_TEXT; f++)
+				put_text(of, pay_text(y, p, (enum pay_text)f));
+			put_text(of, pay_contract_name((enum pay_contract)p->contract));
+			put_text(of, pay_dispensing_name((enum pay_dispensing)p->dispensing));
+			put_patients(of, p->registered);
+			put_patients(of, p->weighted);
+			for (size_t k = 0; k < PAY_N_MONEY; k++)
+				put_money(of, y->has[k], p->m[k]);
+			outfile_write(of, "\n", 1);
+		}
+	}
+}
+
+static void write_summary(struct outfile *of, const struct pay_year *years,
+			  size_t n, struct pay_ccg *const *ccgs,
+			  const size_t *n_ccgs)
+{
+	outfile_puts(of, "year,ccg_code,ccg_name,practices,registered_patients,"
+		     "weighted_patients");
+	put_money_header(of);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < n_ccgs[i]; j++) {
+			const struct pay_ccg *c = &ccgs[i][j];
+
+			outfile_puts(of, years[i].label);
+			put_text(of, c->code);
+			put_text(of, c->name);
+			outfile_printf(of, ",%zu", c->practices);
+			put_patients(of, c->registered);
+			put_patients(of, c->weighted);
+			for (size_t k = 0; k < PAY_N_MONEY; k++)
+				put_money(of, years[i].has[k], c->m[k]);
+			outfile_write(of, "\n", 1);
+		}
+	}
+}
+
+static void write_manifest(struct outfile *of, const struct pay_year *years,
+			   size_t n, struct pay_ccg *const *ccgs,
+			   const size_t *n_ccgs, const struct pay_colmap *m,
+			   const struct pay_options *o, int argc, char **argv)
+{
+	char buf[MONEY_BUFSZ];
+
+	outfile_puts(of, "; written by pcbudget import-payments\n[run]\n");
+	outfile_puts(of, "version = " PCBUDGET_VERSION "\ncommand =");
+	for (int i = 0; i < argc; i++)
+		outfile_printf(of, " %s", argv[i]);
+	outfile_printf(of, "\ncolumns = %s\n", m->source);
+	for (size_t g = PAY_GROUP_VI; g < PAY_N_GROUPS; g++)
+		outfile_printf(of, "%s = %s (%s)\n", pay_group_name((enum pay_group)g),
+			       pay_options_word(o, (enum pay_group)g),
+			       pay_money_names[o->group_cat[g]]);
+	for (size_t i = 0; i < n; i++) {
+		const struct pay_year *y = &years[i];
+		struct pay_ccg nat;
+		int64_t diff = 0;
+		size_t practices = 0;
+
+		pay_national(ccgs[i], n_ccgs[i], &nat);
+		outfile_printf(of, "\n[%s]\nfile = %s\npractices = %zu\nccgs = %zu\n",
+			       y->label, y->path, y->n, n_ccgs[i]);
+		for (size_t k = 0; k < PAY_N_MONEY; k++)
+			if (y->has[k])
+				outfile_printf(of, "%s = %s\n", pay_money_names[k],
+					       money_format(nat.m[k], buf));
+		outfile_printf(of, "whole_pounds = %s\n", y->whole_pounds ? "yes" : "no");
+		for (size_t r = 0; r < y->n_rounding; r++) {
+			diff += y->rounding[r].diff;
+			practices += y->rounding[r].practices;
+		}
+		outfile_printf(of, "rounding_difference = %s\nrounding_practices = %zu\n",
+			       money_format(diff, buf), practices);
+	}
+}
+
+enum status pay_write_outputs(const char *dir, const struct pay_year *years,
+			      size_t n, struct pay_ccg *const *ccgs,
+			      const size_t *n_ccgs, const struct pay_colmap *m,
+			      const struct pay_options *o, int argc,
+			      char **argv)
+{
+	static const char *const names[] = {
+		"practice_history.csv", "ccg_summary.csv", "manifest.txt",
+	};
+	enum { N_OUT = 3 };
+	struct outfile of[N_OUT];
+	char *paths[N_OUT] = { NULL, NULL, NULL };
+	bool failed = false;
+	size_t opened = 0;
+	enum status st;
+
+	st = pay_mkdirs(dir);
+	if (st != ST_OK)
+		return st;
+	for (; opened < N_OUT; opened++) {
+		paths[opened] = xasprintf("%s/%s", dir, names[opened]);
+		st = outfile_open(&of[opened], paths[opened]);
+		if (st != ST_OK)
+			break;
+	}
+	if (st != ST_OK) {
+		for (size_t i = 0; i < opened; i++)
+			outfile_abort(&of[i]);
+		goto out;
+	}
+	write_history(&of[0], years, n);
+	write_summary(&of[1], years, n, ccgs, n_ccgs);
+	write_manifest(&of[2], years, n, ccgs, n_ccgs, m, o, argc, argv);
+
+	/* publish all or nothing: flush everything before renaming anything */
+	for (size_t i = 0; i < N_OUT; i++)
+		if (of[i].st != ST_OK || fflush(of[i].fp) != 0 || ferror(of[i].fp))
+			failed = true;
+	if (failed) {
+		for (size_t i = 0; i < N_OUT; i++) {
+			if (of[i].st != ST_OK || ferror(of[i].fp))
+				outfile_close(&of[i]);	/* reports, removes */
+			else
+				outfile_abort(&of[i]);
+		}
+		st = ST_IO;
+		goto out;
+	}
+	for (size_t i = 0; i < N_OUT; i++) {
+		if (outfile_close(&of[i]) != ST_OK) {
+			st = ST_IO;
+			for (size_t j = 0; j < i; j++)
+				remove(paths[j]);
+			for (size_t j = i + 1; j < N_OUT; j++)
+				outfile_abort(&of[j]);
+			break;
+		}
+	}
+out:
+	for (size_t i = 0; i < N_OUT; i++)
+		free(paths[i]);
+	return st;
+}
