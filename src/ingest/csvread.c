@@ -46,27 +46,23 @@ enum {
 	SP_HIGH = 3	/* non-ASCII: validate UTF-8 */
 };
 
-static unsigned char special[256];
-/* Bytes that stop the fast path's scan: special ones except the comma. */
-static unsigned char fast_stop[256];
+#define X16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+#define HIGH_BYTES(v) X16(v), X16(v), X16(v), X16(v), X16(v), X16(v), X16(v), X16(v)
 
-static void init_special(void)
-{
-	static bool ready;
-
-	if (ready)
-		return;
-	special[','] = SP_BREAK;
-	special['"'] = SP_BREAK;
-	special['\r'] = SP_BREAK;
-	special['\n'] = SP_BREAK;
-	special[0] = SP_NUL;
-	for (int c = 0x80; c < 0x100; c++)
-		special[c] = SP_HIGH;
-	for (int c = 0; c < 0x100; c++)
-		fast_stop[c] = special[c] && c != ',';
-	ready = true;
-}
+/* Byte classes of the slow path's scan (constant: safe from any thread). */
+static const unsigned char special[256] = {
+	[0] = SP_NUL, ['\n'] = SP_BREAK, ['\r'] = SP_BREAK, ['"'] = SP_BREAK,
+	[','] = SP_BREAK, [0x80] = HIGH_BYTES(SP_HIGH),
+};
+/* Bytes that end an unquoted field on the fast path, or make it give up. */
+static const unsigned char field_stop[256] = {
+	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
+	[0x80] = HIGH_BYTES(1),
+};
+/* The same inside quotes, where a comma is data. */
+static const unsigned char quoted_stop[256] = {
+	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0x80] = HIGH_BYTES(1),
+};
 
 void csv_table_init(struct csv_table *t)
 {
@@ -264,86 +260,87 @@ void csv_set_fast_path(bool enabled)
 }
 
 /*
- * The fast path for a record that fills one physical line, holds no CR
- * (other than a final CRLF), NUL or non-ASCII byte, and whose quotes
- * only wrap whole fields without doubled quotes or line ends inside.
- * libcsv would just split such a line at its unquoted commas and strip
- * the quotes, so we do that ourselves and libcsv never sees the line
- * (it stays between records).  The line is copied into the text buffer
- * once; each field's text is terminated in place by overwriting the
- * comma or closing quote after it with a NUL.
+ * The fast path for a record that fills one physical line (ended by LF
+ * or CRLF), holds no other CR, no NUL or non-ASCII byte, and whose
+ * quotes only wrap whole fields without doubled quotes inside.  libcsv
+ * would just split such a line at its unquoted commas and strip the
+ * quotes, so we do that ourselves and libcsv never sees the line (it
+ * stays between records).  The line is copied into the text buffer
+ * first and scanned there: the comma or closing quote after each field
+ * becomes its NUL, and the line's LF stops every scan (no bounds checks).
  *
  * Returns the offset just past the line end, or 0 if the line does not
- * qualify (then the slow path takes it; an empty line never qualifies,
- * so the slow path reports it).
+ * qualify; then nothing is kept and the slow path takes the line.  An
+ * empty line and a last line without LF never qualify.
  */
 static size_t fast_record(struct reader *r, size_t i)
 {
-	const unsigned char *b = (const unsigned char *)r->buf;
+	const char *lf = memchr(r->buf + i, '\n', r->len - i);
 	struct csv_table *t = r->t;
-	size_t k = i, end, next, nf = 0, base;
-	struct csv_cell *c;
+	size_t end, next, n, base, nf = 0;
+	unsigned char *text, *k;
 
+	if (!lf)
+		return 0;
+	next = (size_t)(lf - r->buf) + 1;
+	end = next - 1;
+	if (end > i && r->buf[end - 1] == '\r')
+		end--;
+	if (end == i)
+		return 0;
+	n = next - i;	/* the line with its LF, the scans' sentinel */
+	if (t->text_len + n > t->text_alloc) {
+		size_t a = t->text_alloc ? t->text_alloc : 65536;
+
+		while (a < t->text_len + n)
+			a *= 2;
+		t->text = xrealloc(t->text, a);
+		t->text_alloc = a;
+	}
+	base = t->text_len;
+	text = (unsigned char *)t->text + base;
+	memcpy(text, r->buf + i, n);
+
+	k = text;
 	for (;;) {
-		size_t first = k, start = k, flen;
+		unsigned char *first = k, *start = k;
+		struct csv_cell *c;
 
-		if (k < r->len && b[k] == '"') {
-			k++;
-			while (k < r->len && !fast_stop[b[k]])
-				k++;	/* commas are data here */
-			if (k == r->len || b[k] != '"')
-				return 0;
-			start++;
-			flen = k - start;
-			k++;
-		} else {
-			while (k < r->len && !fast_stop[b[k]] && b[k] != ',')
+		if (*k == '"') {
+			start = ++k;
+			while (!quoted_stop[*k])
 				k++;
-			flen = k - start;
+			if (*k != '"')
+				return 0;
+			*k++ = '\0';	/* the closing quote */
+			if (*k != ',' && k != text + (end - i))
+				return 0;	/* junk after the quote */
+		} else {
+			while (!field_stop[*k])
+				k++;
 		}
 		ALLOC_GROW(t->cells, r->row_first_cell + nf + 1, t->alloc_cells);
 		c = &t->cells[r->row_first_cell + nf++];
-		c->off = (uint32_t)(start - i);	/* relative until copied */
-		c->len = (uint32_t)flen;
-		c->col = (uint32_t)(first - r->line_start + 1);
-		if (k < r->len && b[k] == ',') {
-			k++;
+		c->off = (uint32_t)(base + (size_t)(start - text));
+		c->len = (uint32_t)(k - start - (start != first));
+		c->line = (uint32_t)r->line;
+		c->col = (uint32_t)(i + (size_t)(first - text) - r->line_start + 1);
+		if (*k == ',') {
+			*k++ = '\0';
 			continue;
 		}
+		if (k != text + (end - i))
+			return 0;	/* a quote, CR, NUL or non-ASCII byte */
+		*k = '\0';
 		break;
 	}
-	end = k;
-	if (end == i)
-		return 0;
-	if (end == r->len)
-		next = end;
-	else if (b[end] == '\n')
-		next = end + 1;
-	else if (b[end] == '\r' && end + 1 < r->len && b[end + 1] == '\n')
-		next = end + 2;
-	else
-		return 0;	/* a stray quote, CR, NUL or non-ASCII byte */
-
-	/* the line qualifies: copy it and terminate each field */
-	if (t->text_len + (end - i) + 1 > t->text_alloc) {
-		size_t n = t->text_alloc ? t->text_alloc : 65536;
-
-		while (n < t->text_len + (end - i) + 1)
-			n *= 2;
-		t->text = xrealloc(t->text, n);
-		t->text_alloc = n;
-	}
-	base = t->text_len;
-	memcpy(t->text + base, b + i, end - i);
-	t->text_len += end - i + 1;
-	c = &t->cells[r->row_first_cell];
+	t->text_len += n;
 	for (size_t f = 0; f < nf; f++) {
-		c[f].off += (uint32_t)base;
-		c[f].line = (uint32_t)r->line;
-		t->text[c[f].off + c[f].len] = '\0';
-		if (c[f].len > r->max_field) {
-			r->field_line = r->line;
-			r->field_col = c[f].col;
+		const struct csv_cell *c = &t->cells[r->row_first_cell + f];
+
+		if (c->len > r->max_field) {
+			r->field_line = c->line;
+			r->field_col = c->col;
 			field_too_long(r);
 			return next;
 		}
@@ -353,10 +350,8 @@ static size_t fast_record(struct reader *r, size_t i)
 	on_record(0, r);
 	if (next == end + 2)
 		t->had_crlf = true;
-	if (next > end) {
-		r->line++;
-		r->line_start = next;
-	}
+	r->line++;
+	r->line_start = next;
 	return next;
 }
 
@@ -454,7 +449,6 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	enum status st;
 	unsigned long errors_before = diag_error_count();
 
-	init_special();
 	if (!opts)
 		opts = &defaults;
 	memset(&r, 0, sizeof(r));

@@ -195,27 +195,89 @@ enum status pay_mkdirs(const char *dir)
 	return st;
 }
 
-static void put_money(struct outfile *of, bool has, int64_t v)
-{
-	char buf[MONEY_BUFSZ];
+/*
+ * One output row, built in memory and written with one call: the
+ * reports have a million cells, too many for a stdio call each.
+ */
+struct row {
+	char *buf;
+	size_t len, alloc;
+};
 
-	outfile_write(of, ",", 1);
-	if (has)
-		outfile_puts(of, money_format(v, buf));
+static char *row_reserve(struct row *r, size_t n)
+{
+	if (r->len + n > r->alloc) {
+		size_t a = r->alloc ? r->alloc : 1024;
+
+		while (a < r->len + n)
+			a *= 2;
+		r->buf = xrealloc(r->buf, a);
+		r->alloc = a;
+	}
+	return r->buf + r->len;
 }
 
-static void put_patients(struct outfile *of, int64_t v)
+static void row_raw(struct row *r, const char *s, size_t n)
 {
-	char buf[MONEY_BUFSZ];
-
-	outfile_write(of, ",", 1);
-	outfile_puts(of, fixed_format(v, PAY_LIST_DECIMALS, buf));
+	memcpy(row_reserve(r, n), s, n);
+	r->len += n;
 }
 
-static void put_text(struct outfile *of, const char *s)
+static void row_money(struct row *r, bool has, int64_t v)
 {
-	outfile_write(of, ",", 1);
-	outfile_csv_field(of, s, true);
+	char *p = row_reserve(r, MONEY_BUFSZ + 1);
+
+	*p = ',';
+	r->len += 1 + (has ? strlen(money_format(v, p + 1)) : 0);
+}
+
+static void row_patients(struct row *r, int64_t v)
+{
+	char *p = row_reserve(r, MONEY_BUFSZ + 1);
+
+	*p = ',';
+	r->len += 1 + strlen(fixed_format(v, PAY_LIST_DECIMALS, p + 1));
+}
+
+/*
+ * ",text" as a CSV field: quoted (quotes doubled) if it holds a comma,
+ * quote or line end; text that a spreadsheet would run as a formula
+ * gets a leading apostrophe, as outfile_csv_field() does.
+ */
+static void row_text(struct row *r, const char *s)
+{
+	size_t n = strlen(s), quotes = 0;
+	bool quote = false;
+	char *p;
+
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == ',' || s[i] == '\r' || s[i] == '\n')
+			quote = true;
+		else if (s[i] == '"')
+			quote = true, quotes++;
+	}
+	p = row_reserve(r, n + quotes + 4);
+	*p++ = ',';
+	if (quote)
+		*p++ = '"';
+	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
+	    s[0] == '\t' || s[0] == '\r')
+		*p++ = '\'';
+	for (size_t i = 0; i < n; i++) {
+		*p++ = s[i];
+		if (s[i] == '"')
+			*p++ = '"';
+	}
+	if (quote)
+		*p++ = '"';
+	r->len = (size_t)(p - r->buf);
+}
+
+static void row_flush(struct row *r, struct outfile *of)
+{
+	row_raw(r, "\n", 1);
+	outfile_write(of, r->buf, r->len);
+	r->len = 0;
 }
 
 static void put_money_header(struct outfile *of)
@@ -230,6 +292,8 @@ static void put_money_header(struct outfile *of)
 static void write_history(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
+	struct row r = { NULL, 0, 0 };
+
 	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
 		     "practice_code,practice_name,contract_type,dispensing,"
 		     "registered_patients,weighted_patients");
@@ -240,42 +304,48 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 		for (size_t j = 0; j < y->n; j++) {
 			const struct pay_practice *p = &y->p[j];
 
-			outfile_puts(of, y->label);
+			row_raw(&r, y->label, strlen(y->label));
 			for (size_t f = 0; f < PAY_N_TEXT; f++)
-				put_text(of, pay_text(y, p, (enum pay_text)f));
-			put_text(of, pay_contract_name((enum pay_contract)p->contract));
-			put_text(of, pay_dispensing_name((enum pay_dispensing)p->dispensing));
-			put_patients(of, p->registered);
-			put_patients(of, p->weighted);
+				row_text(&r, pay_text(y, p, (enum pay_text)f));
+			row_text(&r, pay_contract_name((enum pay_contract)p->contract));
+			row_text(&r, pay_dispensing_name((enum pay_dispensing)p->dispensing));
+			row_patients(&r, p->registered);
+			row_patients(&r, p->weighted);
 			for (size_t k = 0; k < PAY_N_MONEY; k++)
-				put_money(of, y->has[k], p->m[k]);
-			outfile_write(of, "\n", 1);
+				row_money(&r, y->has[k], p->m[k]);
+			row_flush(&r, of);
 		}
 	}
+	free(r.buf);
 }
 
 static void write_summary(struct outfile *of, const struct pay_year *years,
 			  size_t n, struct pay_ccg *const *ccgs,
 			  const size_t *n_ccgs)
 {
+	struct row r = { NULL, 0, 0 };
+
 	outfile_puts(of, "year,ccg_code,ccg_name,practices,registered_patients,"
 		     "weighted_patients");
 	put_money_header(of);
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < n_ccgs[i]; j++) {
 			const struct pay_ccg *c = &ccgs[i][j];
+			char num[32];
 
-			outfile_puts(of, years[i].label);
-			put_text(of, c->code);
-			put_text(of, c->name);
-			outfile_printf(of, ",%zu", c->practices);
-			put_patients(of, c->registered);
-			put_patients(of, c->weighted);
+			row_raw(&r, years[i].label, strlen(years[i].label));
+			row_text(&r, c->code);
+			row_text(&r, c->name);
+			row_raw(&r, num, (size_t)snprintf(num, sizeof(num), ",%zu",
+							  c->practices));
+			row_patients(&r, c->registered);
+			row_patients(&r, c->weighted);
 			for (size_t k = 0; k < PAY_N_MONEY; k++)
-				put_money(of, years[i].has[k], c->m[k]);
-			outfile_write(of, "\n", 1);
+				row_money(&r, years[i].has[k], c->m[k]);
+			row_flush(&r, of);
 		}
 	}
+	free(r.buf);
 }
 
 static void write_manifest(struct outfile *of, const struct pay_year *years,

@@ -282,6 +282,25 @@ static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 	size_t n = 0, j = 0;
 	unsigned d = 0;
 
+	if (!separators) {
+		/* the common case, digits written from the end */
+		char *end = tmp + sizeof(tmp), *p = end;
+
+		for (; d < decimals; d++) {
+			*--p = (char)('0' + m % 10);
+			m /= 10;
+		}
+		if (decimals)
+			*--p = '.';
+		do {
+			*--p = (char)('0' + m % 10);
+			m /= 10;
+		} while (m);
+		n = (size_t)(end - p);
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+		return n;
+	}
 	do {
 		if (d == decimals && decimals) {
 			tmp[n++] = '.';

@@ -18,6 +18,8 @@
 #include "outfile.h"
 #include "xalloc.h"
 
+#define OUTFILE_BUFSZ (256u * 1024u)
+
 static bool is_stdout(const struct outfile *of)
 {
 	return of->tmp == NULL;
@@ -43,6 +45,8 @@ enum status outfile_open(struct outfile *of, const char *path)
 		memset(of, 0, sizeof(*of));
 		return ST_NOOUTPUT;
 	}
+	/* reports run to megabytes: write them in large blocks */
+	setvbuf(of->fp, NULL, _IOFBF, OUTFILE_BUFSZ);
 	return ST_OK;
 }
 
