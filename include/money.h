@@ -62,6 +62,8 @@ const char *num_reason(enum num_err e);
 
 /* Formats pence as "1234.56" / "-0.05" into buf; returns buf. */
 char *money_format(int64_t pence, char buf[MONEY_BUFSZ]);
+/* The same, returning the length of the text (for writers in a hurry). */
+size_t money_format_n(int64_t pence, char buf[MONEY_BUFSZ]);
 
 /* Formats pence as "£1,234.56" / "-£1,234.56" (UTF-8 pound sign). */
 char *money_format_gbp(int64_t pence, char buf[MONEY_BUFSZ]);
@@ -78,6 +80,8 @@ char *money_format_thousands(int64_t pence, char buf[MONEY_BUFSZ]);
  * after the point dropped ("5209.497299", "4268").  Returns buf.
  */
 char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
+/* The same, returning the length of the text. */
+size_t fixed_format_n(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
 
 /*
  * Largest-remainder (Hamilton) apportionment: splits total into n parts

@@ -113,9 +113,28 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 		diag_error("--year applies to one file, but %zu were given", n);
 		return ST_USAGE;
 	}
-	for (size_t i = 0; i < n && !diag_limit_reached(); i++)
-		st = status_worst(st, pay_read_year(&years[i], paths[i],
-						    start_override, m, o));
+	{
+		/*
+		 * The files are independent: read them on all cores, holding
+		 * each one's messages back, then print those in file order,
+		 * as a sequential run would have.
+		 */
+		struct diag_deferred **held = xcalloc(n, sizeof(*held));
+		enum status *sts = xcalloc(n, sizeof(*sts));
+
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+		for (size_t i = 0; i < n; i++) {
+			diag_defer_begin();
+			sts[i] = pay_read_year(&years[i], paths[i], start_override, m, o);
+			held[i] = diag_defer_end();
+		}
+		for (size_t i = 0; i < n; i++) {
+			diag_replay(held[i]);
+			st = status_worst(st, sts[i]);
+		}
+		free(held);
+		free(sts);
+	}
 	if (st == ST_OK) {
 		/* insertion sort by year: at most a few dozen files */
 		for (size_t i = 1; i < n; i++) {
@@ -228,48 +247,70 @@ static void row_money(struct row *r, bool has, int64_t v)
 	char *p = row_reserve(r, MONEY_BUFSZ + 1);
 
 	*p = ',';
-	r->len += 1 + (has ? strlen(money_format(v, p + 1)) : 0);
+	if (!has) {
+		r->len++;
+	} else if (v == 0) {
+		memcpy(p + 1, "0.00", 4);	/* a third of all amounts */
+		r->len += 5;
+	} else {
+		r->len += 1 + money_format_n(v, p + 1);
+	}
 }
 
 static void row_patients(struct row *r, int64_t v)
 {
+	static const int64_t one = 1000000000;	/* 10^PAY_LIST_DECIMALS */
 	char *p = row_reserve(r, MONEY_BUFSZ + 1);
 
 	*p = ',';
-	r->len += 1 + strlen(fixed_format(v, PAY_LIST_DECIMALS, p + 1));
+	/* whole numbers of patients need no decimals to be trimmed */
+	if (v % one == 0)
+		r->len += 1 + fixed_format_n(v / one, 0, p + 1);
+	else
+		r->len += 1 + fixed_format_n(v, PAY_LIST_DECIMALS, p + 1);
 }
+
+/* Bytes that make a CSV field need quotes. */
+static const unsigned char needs_quotes[256] = {
+	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
 
 /*
  * ",text" as a CSV field: quoted (quotes doubled) if it holds a comma,
  * quote or line end; text that a spreadsheet would run as a formula
- * gets a leading apostrophe, as outfile_csv_field() does.
+ * gets a leading apostrophe, as outfile_csv_field() does.  Names are
+ * short, so a byte loop beats more library calls.
  */
 static void row_text(struct row *r, const char *s)
 {
-	size_t n = strlen(s), quotes = 0;
-	bool quote = false;
-	char *p;
+	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+		       s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+	char *p = row_reserve(r, 2 * strlen(s) + 4), *start;
+	size_t i;
 
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == ',' || s[i] == '\r' || s[i] == '\n')
-			quote = true;
-		else if (s[i] == '"')
-			quote = true, quotes++;
-	}
-	p = row_reserve(r, n + quotes + 4);
 	*p++ = ',';
-	if (quote)
-		*p++ = '"';
-	if (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	    s[0] == '\t' || s[0] == '\r')
+	if (formula)
 		*p++ = '\'';
-	for (size_t i = 0; i < n; i++) {
+	start = p;
+	for (i = 0; s[i]; i++) {
+		if (needs_quotes[(unsigned char)s[i]])
+			break;
+		*p++ = s[i];
+	}
+	if (!s[i]) {
+		r->len = (size_t)(p - r->buf);	/* the usual case */
+		return;
+	}
+	p = start - formula;
+	*p++ = '"';
+	if (formula)
+		*p++ = '\'';
+	for (i = 0; s[i]; i++) {
 		*p++ = s[i];
 		if (s[i] == '"')
 			*p++ = '"';
 	}
-	if (quote)
-		*p++ = '"';
+	*p++ = '"';
 	r->len = (size_t)(p - r->buf);
 }
 
@@ -289,34 +330,43 @@ static void put_money_header(struct outfile *of)
 	outfile_write(of, "\n", 1);
 }
 
+/* All of one year's practice rows, into r. */
+static void format_history(struct row *r, const struct pay_year *y)
+{
+	for (size_t j = 0; j < y->n; j++) {
+		const struct pay_practice *p = &y->p[j];
+
+		row_raw(r, y->label, sizeof("2016/17") - 1);
+		for (size_t f = 0; f < PAY_N_TEXT; f++)
+			row_text(r, pay_text(y, p, (enum pay_text)f));
+		row_text(r, pay_contract_name((enum pay_contract)p->contract));
+		row_text(r, pay_dispensing_name((enum pay_dispensing)p->dispensing));
+		row_patients(r, p->registered);
+		row_patients(r, p->weighted);
+		for (size_t k = 0; k < PAY_N_MONEY; k++)
+			row_money(r, y->has[k], p->m[k]);
+		row_raw(r, "\n", 1);
+	}
+}
+
 static void write_history(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
-	struct row r = { NULL, 0, 0 };
+	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
 
 	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
 		     "practice_code,practice_name,contract_type,dispensing,"
 		     "registered_patients,weighted_patients");
 	put_money_header(of);
-	for (size_t i = 0; i < n && of->st == ST_OK; i++) {
-		const struct pay_year *y = &years[i];
-
-		for (size_t j = 0; j < y->n; j++) {
-			const struct pay_practice *p = &y->p[j];
-
-			row_raw(&r, y->label, strlen(y->label));
-			for (size_t f = 0; f < PAY_N_TEXT; f++)
-				row_text(&r, pay_text(y, p, (enum pay_text)f));
-			row_text(&r, pay_contract_name((enum pay_contract)p->contract));
-			row_text(&r, pay_dispensing_name((enum pay_dispensing)p->dispensing));
-			row_patients(&r, p->registered);
-			row_patients(&r, p->weighted);
-			for (size_t k = 0; k < PAY_N_MONEY; k++)
-				row_money(&r, y->has[k], p->m[k]);
-			row_flush(&r, of);
-		}
+	/* formatting is most of the work, and years are independent */
+#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+	for (size_t i = 0; i < n; i++)
+		format_history(&r[i], &years[i]);
+	for (size_t i = 0; i < n; i++) {
+		outfile_write(of, r[i].buf, r[i].len);
+		free(r[i].buf);
 	}
-	free(r.buf);
+	free(r);
 }
 
 static void write_summary(struct outfile *of, const struct pay_year *years,

@@ -99,11 +99,60 @@ static void test_money_plain_leaves_other_forms_to_the_full_parser(void **state)
 	}
 }
 
+/* money_format() and fixed_format() against printf of the same integers. */
+static void test_money_plain_formats_like_printf(void **state)
+{
+	static const int64_t edge[] = {
+		0, 1, -1, 9, 10, 99, 100, 101, -100, 999, 1000, 123456789,
+		INT64_MAX, INT64_MIN + 1, -5, 50, 1000000000, -999999999,
+	};
+	uint64_t seed = 7;
+
+	(void)state;
+	for (int i = 0; i < 300000; i++) {
+		char got[MONEY_BUFSZ], want[64];
+		int64_t v;
+		uint64_t m;
+		size_t n;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (i < (int)(sizeof(edge) / sizeof(edge[0])))
+			v = edge[i];
+		else
+			v = (int64_t)(seed >> (1 + (seed >> 58) % 63)) * ((seed & 1) ? -1 : 1);
+		m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+		snprintf(want, sizeof(want), "%s%llu.%02llu", v < 0 ? "-" : "",
+			 (unsigned long long)(m / 100), (unsigned long long)(m % 100));
+		if (money_format_n(v, got) != strlen(want))
+			fail_msg("%lld: got %s, want %s", (long long)v, got, want);
+		assert_string_equal(got, want);
+		assert_string_equal(money_format(v, got), want);
+
+		/* nine decimals with the trailing zeros dropped */
+		snprintf(want, sizeof(want), "%s%llu.%09llu", v < 0 ? "-" : "",
+			 (unsigned long long)(m / 1000000000),
+			 (unsigned long long)(m % 1000000000));
+		n = strlen(want);
+		while (want[n - 1] == '0')
+			n--;
+		if (want[n - 1] == '.')
+			n--;
+		want[n] = '\0';
+		assert_int_equal(fixed_format_n(v, 9, got), n);
+		assert_string_equal(got, want);
+
+		snprintf(want, sizeof(want), "%lld", (long long)v);
+		assert_string_equal(fixed_format(v, 0, got), want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_money_plain_round_trips_random_amounts),
 		cmocka_unit_test(test_money_plain_leaves_other_forms_to_the_full_parser),
+		cmocka_unit_test(test_money_plain_formats_like_printf),
 	};
 
 	return cmocka_run_group_tests_name("money_plain", tests, NULL, NULL);
