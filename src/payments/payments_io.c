@@ -15,6 +15,7 @@
 #include "money.h"
 #include "outfile.h"
 #include "payments_io.h"
+#include "workers.h"
 #include "xalloc.h"
 
 #ifndef PCBUDGET_VERSION
@@ -102,6 +103,25 @@ enum status pay_read_year(struct pay_year *y, const char *path, int start,
 	return st;
 }
 
+struct read_jobs {
+	struct pay_year *years;
+	char *const *paths;
+	int start;
+	const struct pay_colmap *m;
+	const struct pay_options *o;
+	struct diag_deferred **held;
+	enum status *st;
+};
+
+static void read_job(void *ctx, size_t i)
+{
+	struct read_jobs *j = ctx;
+
+	diag_defer_begin();
+	j->st[i] = pay_read_year(&j->years[i], j->paths[i], j->start, j->m, j->o);
+	j->held[i] = diag_defer_end();
+}
+
 enum status pay_read_years(struct pay_year *years, char *const *paths,
 			   size_t n, int start_override,
 			   const struct pay_colmap *m,
@@ -119,21 +139,18 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 		 * each one's messages back, then print those in file order,
 		 * as a sequential run would have.
 		 */
-		struct diag_deferred **held = xcalloc(n, sizeof(*held));
-		enum status *sts = xcalloc(n, sizeof(*sts));
+		struct read_jobs j = {
+			years, paths, start_override, m, o,
+			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)),
+		};
 
-#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
+		workers_run(n, read_job, &j);
 		for (size_t i = 0; i < n; i++) {
-			diag_defer_begin();
-			sts[i] = pay_read_year(&years[i], paths[i], start_override, m, o);
-			held[i] = diag_defer_end();
+			diag_replay(j.held[i]);
+			st = status_worst(st, j.st[i]);
 		}
-		for (size_t i = 0; i < n; i++) {
-			diag_replay(held[i]);
-			st = status_worst(st, sts[i]);
-		}
-		free(held);
-		free(sts);
+		free(j.held);
+		free(j.st);
 	}
 	if (st == ST_OK) {
 		/* insertion sort by year: at most a few dozen files */
@@ -349,19 +366,30 @@ static void format_history(struct row *r, const struct pay_year *y)
 	}
 }
 
+struct format_jobs {
+	struct row *r;
+	const struct pay_year *years;
+};
+
+static void format_job(void *ctx, size_t i)
+{
+	struct format_jobs *j = ctx;
+
+	format_history(&j->r[i], &j->years[i]);
+}
+
 static void write_history(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
 	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
+	struct format_jobs j = { r, years };
 
 	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
 		     "practice_code,practice_name,contract_type,dispensing,"
 		     "registered_patients,weighted_patients");
 	put_money_header(of);
 	/* formatting is most of the work, and years are independent */
-#pragma omp parallel for schedule(dynamic, 1) if (n > 1)
-	for (size_t i = 0; i < n; i++)
-		format_history(&r[i], &years[i]);
+	workers_run(n, format_job, &j);
 	for (size_t i = 0; i < n; i++) {
 		outfile_write(of, r[i].buf, r[i].len);
 		free(r[i].buf);
