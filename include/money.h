@@ -51,6 +51,16 @@ enum num_err money_parse(const char *s, size_t len, enum num_round rule,
 			 int64_t *pence);
 
 /*
+ * money_parse() for a value inside a larger buffer, where the
+ * MONEY_PARSE_PAD bytes from s on are readable (the value may be
+ * shorter; what follows it is ignored).  Same results as money_parse();
+ * plain amounts of up to 16 digits are read 8 digits at a time.
+ */
+#define MONEY_PARSE_PAD 24
+enum num_err money_parse_padded(const char *s, size_t len,
+				enum num_round rule, int64_t *pence);
+
+/*
  * A short reason for e, for use after "is not an amount": "" for
  * NUM_SYNTAX (the value speaks for itself), otherwise e.g.
  * " (thousands separators are not allowed)".  Static string.

@@ -7,7 +7,8 @@
  * Where it sits: csv_read_file() -> pay_layout_build() (header ->
  * column roles, by normalised name from the column table) ->
  * pay_year_load() (rows -> struct pay_practice; reconciliation) ->
- * pay_year_ccgs() (CCG totals) -> payments_io (files, reports).
+ * pay_year_ccgs() (CCG totals, called by pay_year_load()) -> payments_io
+ * (files, reports).
  * Nothing here opens a file; every problem with the data is reported
  * through diag with the file, line and column of the cell.
  *
@@ -214,6 +215,13 @@ struct pay_practice {
 	int64_t m[PAY_N_MONEY];
 };
 
+struct pay_ccg {
+	const char *code, *name;	/* borrowed from the year */
+	size_t practices;
+	int64_t registered, weighted;	/* 10^-9 patients */
+	int64_t m[PAY_N_MONEY];
+};
+
 struct pay_rounding {
 	uint32_t ccg;		/* pool offset of the CCG code */
 	size_t practices;	/* practices whose parts differ from the total */
@@ -234,6 +242,9 @@ struct pay_year {
 	int64_t parts_sum;	/* every in-total cell of the file, summed */
 	struct pay_rounding *rounding;	/* whole-pound files: per CCG */
 	size_t n_rounding;
+	struct pay_ccg *ccgs;	/* CCG totals in code order (pay_year_ccgs) */
+	size_t n_ccgs;
+	struct pay_ccg national;	/* all CCGs summed */
 };
 
 void pay_year_init(struct pay_year *y);
@@ -274,8 +285,10 @@ void pay_year_label(int start, char *buf);
  * add up to the published total to the penny, except in a file where
  * every amount is whole pounds, where a difference within the rounding
  * of the amounts involved is kept in y->rounding (per CCG) instead.
- * Then sorts the practices by CCG and practice code.  Returns ST_OK or
- * ST_DATA (y released).
+ * Then sorts the practices by CCG and practice code and sums them per
+ * CCG and nationally (pay_year_ccgs(), pay_national()).  Returns ST_OK,
+ * ST_DATA or ST_INTERNAL (a failed control check); y is released on
+ * error.
  */
 enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			  const struct pay_layout *l, int start);
@@ -283,12 +296,6 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 /* ------------------------------------------------------------------ */
 /* CCG totals                                                            */
 
-struct pay_ccg {
-	const char *code, *name;	/* borrowed from the year */
-	size_t practices;
-	int64_t registered, weighted;	/* 10^-9 patients */
-	int64_t m[PAY_N_MONEY];
-};
 
 /*
  * Sums y's practices per CCG into *out (allocated, in CCG code order;

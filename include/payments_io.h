@@ -79,13 +79,11 @@ void pay_report_rounding(const struct pay_year *y);
  * Writes practice_history.csv, ccg_summary.csv and manifest.txt for
  * years[0..n) into dir (created if missing).  All three go to temporary
  * files first and are renamed into place only when all are complete;
- * on error none is left behind.  ccgs[i] holds n_ccgs[i] CCG rows of
- * years[i].  argv is recorded in the manifest.  Returns ST_OK,
- * ST_NOOUTPUT or ST_IO.
+ * on error none is left behind.  argv is recorded in the manifest.
+ * Returns ST_OK, ST_NOOUTPUT or ST_IO.
  */
 enum status pay_write_outputs(const char *dir, const struct pay_year *years,
-			      size_t n, struct pay_ccg *const *ccgs,
-			      const size_t *n_ccgs, const struct pay_colmap *m,
+			      size_t n, const struct pay_colmap *m,
 			      const struct pay_options *o, int argc,
 			      char **argv);
 

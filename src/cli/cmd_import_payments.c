@@ -80,8 +80,7 @@ enum status cmd_import_payments(int argc, char **argv)
 	struct pay_options o;
 	struct pay_colmap m;
 	struct pay_year *years = NULL;
-	struct pay_ccg **ccgs = NULL;
-	size_t *n_ccgs = NULL, n = 0;
+	size_t n = 0;
 	int start = 0, c;
 	enum status st;
 
@@ -146,41 +145,29 @@ enum status cmd_import_payments(int argc, char **argv)
 	if (st != ST_OK)
 		goto out;
 
-	ccgs = xcalloc(n, sizeof(*ccgs));
-	n_ccgs = xcalloc(n, sizeof(*n_ccgs));
-	for (size_t i = 0; i < n && st == ST_OK; i++)
-		st = pay_year_ccgs(&years[i], &ccgs[i], &n_ccgs[i]);
-	if (st != ST_OK)
-		goto out;
 	for (size_t i = 0; i < n; i++)
 		pay_report_rounding(&years[i]);
-	st = pay_write_outputs(out, years, n, ccgs, n_ccgs, &m, &o, argc, argv);
+	st = pay_write_outputs(out, years, n, &m, &o, argc, argv);
 	if (st != ST_OK)
 		goto out;
 
 	printf("%-8s %9s %5s %22s %22s %20s\n", "year", "practices", "CCGs",
 	       "published total", "budget categories", "out of scope");
 	for (size_t i = 0; i < n; i++) {
-		struct pay_ccg nat;
+		const struct pay_ccg *nat = &years[i].national;
 		char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
 		int64_t budget = 0;
 
-		pay_national(ccgs[i], n_ccgs[i], &nat);
 		for (size_t k = 0; k < PAY_N_BUDGET; k++)
-			budget += nat.m[k];
+			budget += nat->m[k];
 		printf("%-8s %9zu %5zu %22s %22s %20s\n", years[i].label,
-		       years[i].n, n_ccgs[i],
-		       money_format_gbp(nat.m[PAY_TOTAL_PUBLISHED], a),
+		       years[i].n, years[i].n_ccgs,
+		       money_format_gbp(nat->m[PAY_TOTAL_PUBLISHED], a),
 		       money_format_gbp(budget, b),
-		       money_format_gbp(nat.m[PAY_OUT_OF_SCOPE], d));
+		       money_format_gbp(nat->m[PAY_OUT_OF_SCOPE], d));
 	}
 	printf("wrote %s/practice_history.csv, ccg_summary.csv, manifest.txt\n", out);
 out:
-	if (ccgs)
-		for (size_t i = 0; i < n; i++)
-			free(ccgs[i]);
-	free(ccgs);
-	free(n_ccgs);
 	for (size_t i = 0; i < n; i++)
 		pay_year_release(&years[i]);
 	free(years);

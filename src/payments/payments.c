@@ -528,6 +528,7 @@ void pay_year_release(struct pay_year *y)
 	free(y->p);
 	free(y->pool);
 	free(y->rounding);
+	free(y->ccgs);
 	pay_year_init(y);
 }
 
@@ -645,7 +646,15 @@ static bool amount(struct loader *ld, const struct csv_cell *cell,
 		   int64_t *out)
 {
 	const char *s = csv_text(ld->t, cell);
-	enum num_err e = money_parse(s, cell->len, NUM_ROUND_REJECT, out);
+	enum num_err e;
+
+	if (cell->len == 1 && s[0] == '0') {
+		*out = 0;	/* nearly half of all amounts */
+		return true;
+	}
+	e = cell->off + MONEY_PARSE_PAD <= ld->t->text_len
+				 ? money_parse_padded(s, cell->len, NUM_ROUND_REJECT, out)
+				 : money_parse(s, cell->len, NUM_ROUND_REJECT, out);
 
 	if (e == NUM_OK) {
 		if (*out % 100)
@@ -826,18 +835,46 @@ static char *fmt_money(int64_t pence, char buf[MONEY_BUFSZ])
 	return money_format(pence, buf);
 }
 
-/* A sort key: two strings and the index of what they belong to. */
+/*
+ * A sort key: two strings and the index of what they belong to, with
+ * the first 8 bytes of each packed big-endian so that most comparisons
+ * are of integers (codes are 3 to 6 characters).
+ */
 struct sort_key {
+	uint64_t pa, pb;
 	const char *a, *b;
 	size_t idx;
 };
 
+static uint64_t prefix8(const char *s)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	for (; i < 8 && s[i]; i++)
+		v = v << 8 | (unsigned char)s[i];
+	return v << (8 * (8 - i));
+}
+
+static struct sort_key make_key(const char *a, const char *b, size_t idx)
+{
+	return (struct sort_key){ prefix8(a), prefix8(b), a, b, idx };
+}
+
+/* Orders as strcmp(a) then strcmp(b) would. */
 static int by_key(const void *x, const void *z)
 {
 	const struct sort_key *p = x, *q = z;
-	int c = strcmp(p->a, q->a);
+	int c;
 
-	return c ? c : strcmp(p->b, q->b);
+	if (p->pa != q->pa)
+		return p->pa < q->pa ? -1 : 1;
+	/* equal prefixes: the strings differ only if both go on */
+	if ((p->pa & 0xff) && (c = strcmp(p->a + 8, q->a + 8)) != 0)
+		return c;
+	if (p->pb != q->pb)
+		return p->pb < q->pb ? -1 : 1;
+	return (p->pb & 0xff) ? strcmp(p->b + 8, q->b + 8) : 0;
 }
 
 /*
@@ -911,7 +948,7 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 		struct sort_key *k = xreallocarray(NULL, y->n_rounding + 1, sizeof(*k));
 
 		for (size_t i = 0; i < y->n_rounding; i++)
-			k[i] = (struct sort_key){ y->pool + y->rounding[i].ccg, "", i };
+			k[i] = make_key(y->pool + y->rounding[i].ccg, "", i);
 		sort_by_keys(y->rounding, y->n_rounding, sizeof(*y->rounding), k);
 		free(k);
 	}
@@ -1012,11 +1049,20 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 		struct sort_key *k = xreallocarray(NULL, y->n + 1, sizeof(*k));
 
 		for (size_t i = 0; i < y->n; i++)
-			k[i] = (struct sort_key){ pay_text(y, &y->p[i], PAY_CCG_CODE),
-						  pay_text(y, &y->p[i], PAY_PRACTICE_CODE), i };
+			k[i] = make_key(pay_text(y, &y->p[i], PAY_CCG_CODE),
+					pay_text(y, &y->p[i], PAY_PRACTICE_CODE), i);
 		sort_by_keys(y->p, y->n, sizeof(*y->p), k);
 		free(k);
 	}
+	{
+		enum status st = pay_year_ccgs(y, &y->ccgs, &y->n_ccgs);
+
+		if (st != ST_OK) {
+			pay_year_release(y);
+			return st;
+		}
+	}
+	pay_national(y->ccgs, y->n_ccgs, &y->national);
 	return ST_OK;
 }
 

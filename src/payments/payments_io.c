@@ -398,8 +398,7 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 }
 
 static void write_summary(struct outfile *of, const struct pay_year *years,
-			  size_t n, struct pay_ccg *const *ccgs,
-			  const size_t *n_ccgs)
+			  size_t n)
 {
 	struct row r = { NULL, 0, 0 };
 
@@ -407,8 +406,8 @@ static void write_summary(struct outfile *of, const struct pay_year *years,
 		     "weighted_patients");
 	put_money_header(of);
 	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < n_ccgs[i]; j++) {
-			const struct pay_ccg *c = &ccgs[i][j];
+		for (size_t j = 0; j < years[i].n_ccgs; j++) {
+			const struct pay_ccg *c = &years[i].ccgs[j];
 			char num[32];
 
 			row_raw(&r, years[i].label, strlen(years[i].label));
@@ -427,8 +426,7 @@ static void write_summary(struct outfile *of, const struct pay_year *years,
 }
 
 static void write_manifest(struct outfile *of, const struct pay_year *years,
-			   size_t n, struct pay_ccg *const *ccgs,
-			   const size_t *n_ccgs, const struct pay_colmap *m,
+			   size_t n, const struct pay_colmap *m,
 			   const struct pay_options *o, int argc, char **argv)
 {
 	char buf[MONEY_BUFSZ];
@@ -444,17 +442,15 @@ static void write_manifest(struct outfile *of, const struct pay_year *years,
 			       pay_money_names[o->group_cat[g]]);
 	for (size_t i = 0; i < n; i++) {
 		const struct pay_year *y = &years[i];
-		struct pay_ccg nat;
 		int64_t diff = 0;
 		size_t practices = 0;
 
-		pay_national(ccgs[i], n_ccgs[i], &nat);
 		outfile_printf(of, "\n[%s]\nfile = %s\npractices = %zu\nccgs = %zu\n",
-			       y->label, y->path, y->n, n_ccgs[i]);
+			       y->label, y->path, y->n, y->n_ccgs);
 		for (size_t k = 0; k < PAY_N_MONEY; k++)
 			if (y->has[k])
 				outfile_printf(of, "%s = %s\n", pay_money_names[k],
-					       money_format(nat.m[k], buf));
+					       money_format(y->national.m[k], buf));
 		outfile_printf(of, "whole_pounds = %s\n", y->whole_pounds ? "yes" : "no");
 		for (size_t r = 0; r < y->n_rounding; r++) {
 			diff += y->rounding[r].diff;
@@ -466,8 +462,7 @@ static void write_manifest(struct outfile *of, const struct pay_year *years,
 }
 
 enum status pay_write_outputs(const char *dir, const struct pay_year *years,
-			      size_t n, struct pay_ccg *const *ccgs,
-			      const size_t *n_ccgs, const struct pay_colmap *m,
+			      size_t n, const struct pay_colmap *m,
 			      const struct pay_options *o, int argc,
 			      char **argv)
 {
@@ -496,8 +491,8 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 		goto out;
 	}
 	write_history(&of[0], years, n);
-	write_summary(&of[1], years, n, ccgs, n_ccgs);
-	write_manifest(&of[2], years, n, ccgs, n_ccgs, m, o, argc, argv);
+	write_summary(&of[1], years, n);
+	write_manifest(&of[2], years, n, m, o, argc, argv);
 
 	/* publish all or nothing: flush everything before renaming anything */
 	for (size_t i = 0; i < N_OUT; i++)

@@ -260,6 +260,78 @@ enum num_err money_parse(const char *s, size_t len, enum num_round rule,
 	return fixed_parse(s, len, 2, rule, pence);
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The value of the k (1..8) decimal digits at p, reading 8 bytes, or
+ * UINT64_MAX if one of the k is not a digit: the digits are moved to the
+ * top of a word, padded with '0' below, checked all at once and
+ * combined in three multiplications (the method of simdjson's
+ * parse_eight_digits_unrolled).
+ */
+static inline uint64_t eight_digits(const char *p, size_t k)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	if (k < 8)
+		w = (w << (8 * (8 - k))) | (0x3030303030303030ULL >> (8 * k));
+	if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+	     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+	    0x3333333333333333ULL)
+		return UINT64_MAX;
+	w = (w & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+	w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+	return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32) & 0xFFFFFFFFULL;
+}
+
+enum num_err money_parse_padded(const char *s, size_t len,
+				enum num_round rule, int64_t *pence)
+{
+	bool neg = s[0] == '-';
+	const char *p = s + neg;
+	size_t n = len - neg, n_int = n;
+	uint64_t ip, frac = 0;
+
+	if (len == 0 || n == 0 || n > 16)
+		goto full;
+	if (n >= 3 && p[n - 3] == '.') {
+		if (!is_digit(p[n - 2]) || !is_digit(p[n - 1]))
+			goto full;
+		frac = (uint64_t)(p[n - 2] - '0') * 10 + (uint64_t)(p[n - 1] - '0');
+		n_int = n - 3;
+	} else if (n >= 2 && p[n - 2] == '.') {
+		if (!is_digit(p[n - 1]))
+			goto full;
+		frac = (uint64_t)(p[n - 1] - '0') * 10;
+		n_int = n - 2;
+	}
+	if (n_int == 0)
+		goto full;
+	if (n_int <= 8) {
+		ip = eight_digits(p, n_int);
+	} else {
+		uint64_t hi = eight_digits(p, n_int - 8);
+		uint64_t lo = eight_digits(p + n_int - 8, 8);
+
+		ip = hi == UINT64_MAX || lo == UINT64_MAX ? UINT64_MAX
+							  : hi * 100000000 + lo;
+	}
+	if (ip == UINT64_MAX)
+		goto full;
+	ip = ip * 100 + frac;	/* < 10^18: no overflow */
+	*pence = neg ? -(int64_t)ip : (int64_t)ip;
+	return NUM_OK;
+full:
+	return money_parse(s, len, rule, pence);
+}
+#else
+enum num_err money_parse_padded(const char *s, size_t len,
+				enum num_round rule, int64_t *pence)
+{
+	return money_parse(s, len, rule, pence);
+}
+#endif
+
 const char *num_reason(enum num_err e)
 {
 	switch (e) {
@@ -311,11 +383,12 @@ static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 		 * copy of just-written bytes stalls on store forwarding).
 		 */
 		uint64_t ip = m / pow10[decimals], fp = m % pow10[decimals];
-		unsigned nd = 1;
+		/* digits of ip: from its bit length, corrected by one compare */
+		unsigned nd = (unsigned)(64 - __builtin_clzll(ip | 1)) * 1233 >> 12;
 		char *p;
 
-		while (nd < 20 && ip >= pow10[nd])
-			nd++;
+		nd += nd < 19 && ip >= pow10[nd];
+		nd += nd == 0;
 		p = buf + nd;
 		n = nd;
 		while (ip >= 100) {
@@ -335,10 +408,15 @@ static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 			buf[n] = '.';
 			n += 1 + decimals;
 			p = buf + n;
-			for (unsigned k = 0; k < decimals; k++) {
-				*--p = (char)('0' + fp % 10);
-				fp /= 10;
+			for (unsigned k = 0; k + 1 < decimals; k += 2) {
+				unsigned two = (unsigned)(fp % 100);
+
+				fp /= 100;
+				*--p = digit_pairs[2 * two + 1];
+				*--p = digit_pairs[2 * two];
 			}
+			if (decimals & 1)
+				*--p = (char)('0' + fp);
 		}
 		buf[n] = '\0';
 		return n;

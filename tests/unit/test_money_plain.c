@@ -24,7 +24,7 @@ static void test_money_plain_round_trips_random_amounts(void **state)
 
 	(void)state;
 	for (int i = 0; i < 200000; i++) {
-		char buf[64];
+		char buf[64] = { 0 };
 		int64_t want, got = 0;
 		uint64_t mag;
 
@@ -43,6 +43,10 @@ static void test_money_plain_round_trips_random_amounts(void **state)
 			continue;
 		assert_int_equal(money_parse(buf, strlen(buf), NUM_ROUND_REJECT, &got),
 				 NUM_OK);
+		assert_pence_eq(got, want);
+		got = 0;
+		assert_int_equal(money_parse_padded(buf, strlen(buf), NUM_ROUND_REJECT,
+						    &got), NUM_OK);
 		assert_pence_eq(got, want);
 	}
 }
@@ -147,12 +151,50 @@ static void test_money_plain_formats_like_printf(void **state)
 	}
 }
 
+/*
+ * money_parse_padded() must agree with money_parse() on everything:
+ * random strings over digits, signs, points and junk, followed by
+ * random bytes inside the padding.
+ */
+static void test_money_plain_padded_parse_agrees_with_money_parse(void **state)
+{
+	static const char alphabet[] = "0123456789012345678901234567890123456789..--+ ,e";
+	uint64_t seed = 99;
+	char buf[64];
+
+	(void)state;
+	for (int i = 0; i < 1000000; i++) {
+		size_t len;
+		int64_t a = 12345, b = 12345;
+		enum num_err ea, eb;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		len = (seed >> 59) % 22;
+		for (size_t k = 0; k < sizeof(buf); k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[k] = k < len ? alphabet[(seed >> 33) % (sizeof(alphabet) - 1)]
+					 : (char)(seed >> 40);
+		}
+		ea = money_parse_padded(buf, len, NUM_ROUND_REJECT, &a);
+		eb = money_parse(buf, len, NUM_ROUND_REJECT, &b);
+		if (ea != eb || a != b) {
+			char shown[64];
+
+			memcpy(shown, buf, len);
+			shown[len] = '\0';
+			fail_msg("'%s': padded %d %lld, plain %d %lld", shown, (int)ea,
+				 (long long)a, (int)eb, (long long)b);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_money_plain_round_trips_random_amounts),
 		cmocka_unit_test(test_money_plain_leaves_other_forms_to_the_full_parser),
 		cmocka_unit_test(test_money_plain_formats_like_printf),
+		cmocka_unit_test(test_money_plain_padded_parse_agrees_with_money_parse),
 	};
 
 	return cmocka_run_group_tests_name("money_plain", tests, NULL, NULL);
