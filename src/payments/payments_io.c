@@ -177,6 +177,16 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 	return st;
 }
 
+/* "£37" or "-£3": whole pounds (the differences of a whole-pound file). */
+static char *whole_pounds(int64_t pence, char buf[MONEY_BUFSZ])
+{
+	size_t n = strlen(money_format_gbp(pence, buf));
+
+	if (n > 3 && strcmp(buf + n - 3, ".00") == 0)
+		buf[n - 3] = '\0';
+	return buf;
+}
+
 void pay_report_rounding(const struct pay_year *y)
 {
 	struct srcloc loc = { y->path, 0, 0 };
@@ -190,7 +200,7 @@ void pay_report_rounding(const struct pay_year *y)
 		diag_at(DIAG_NOTE, &loc,
 			"CCG %s: components differ from published totals by %s "
 			"over %zu practice%s (whole-pound rounding in the source)",
-			y->pool + r->ccg, money_format_gbp(r->diff, buf),
+			y->pool + r->ccg, whole_pounds(r->diff, buf),
 			r->practices, r->practices == 1 ? "" : "s");
 		practices += r->practices;
 		diff += r->diff;
@@ -198,10 +208,10 @@ void pay_report_rounding(const struct pay_year *y)
 	if (y->n_rounding)
 		diag_at(DIAG_NOTE, &loc,
 			"%s: components differ from published totals by %s over "
-			"%zu of %zu practices in %zu CCGs (whole-pound rounding in "
+			"%zu of %zu practices in %zu CCG%s (whole-pound rounding in "
 			"the source; totals are kept as published)",
-			y->label, money_format_gbp(diff, buf), practices, y->n,
-			y->n_rounding);
+			y->label, whole_pounds(diff, buf), practices, y->n,
+			y->n_rounding, y->n_rounding == 1 ? "" : "s");
 }
 
 /* ------------------------------------------------------------------ */
