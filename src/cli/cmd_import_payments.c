@@ -81,7 +81,7 @@ enum status cmd_import_payments(int argc, char **argv)
 	struct pay_colmap m;
 	struct pay_year *years = NULL;
 	size_t n = 0;
-	int start = 0, c;
+	int start = 0, c, idx = 0;
 	enum status st;
 
 	pay_options_init(&o);
@@ -94,7 +94,7 @@ enum status cmd_import_payments(int argc, char **argv)
 	mallopt(M_MMAP_THRESHOLD, 256 << 20);
 	mallopt(M_TRIM_THRESHOLD, 512 << 20);
 #endif
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "ho:", opts, &idx)) != -1) {
 		switch (c) {
 		case 'h':
 			return cli_print_help(import_help);
@@ -118,11 +118,15 @@ enum status cmd_import_payments(int argc, char **argv)
 		case OPT_VI:
 		case OPT_LOCAL_ES:
 		case OPT_PCN_PARTICIPATION:
-		case OPT_OTHER_PAYMENTS:
+		case OPT_OTHER_PAYMENTS: {
+			char name[32];
+
+			snprintf(name, sizeof(name), "--%s", opts[idx].name);
 			if (pay_options_set(&o, (enum pay_group)(PAY_GROUP_VI + c - OPT_VI),
-					    argv[optind - 1], optarg))
+					    name, optarg))
 				return cli_usage_error("import-payments");
 			break;
+		}
 		default:
 			diag_error("unknown option '%s'", argv[optind - 1]);
 			return cli_usage_error("import-payments");
