@@ -184,7 +184,11 @@ struct pay_layout {
 	size_t n_components;	/* columns inside the total */
 	bool has[PAY_N_MONEY];	/* which amounts the file carries */
 	bool has_pcn;		/* a PCN code column */
-	bool has_les_parts;
+	long first_les_part;	/* column of the first local ES part, or -1 */
+	size_t *amount_cols;	/* columns holding amounts, in order */
+	size_t n_amount_cols;
+	size_t *other_cols;	/* text, contract, dispensing, list sizes */
+	size_t n_other_cols;
 };
 
 void pay_layout_init(struct pay_layout *l);

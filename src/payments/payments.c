@@ -264,11 +264,14 @@ void pay_layout_init(struct pay_layout *l)
 	for (size_t i = 0; i < PAY_N_TEXT; i++)
 		l->text_col[i] = -1;
 	l->total_col = l->registered_col = l->weighted_col = -1;
+	l->first_les_part = -1;
 }
 
 void pay_layout_release(struct pay_layout *l)
 {
 	free(l->cols);
+	free(l->amount_cols);
+	free(l->other_cols);
 	pay_layout_init(l);
 }
 
@@ -319,7 +322,7 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 			     const struct pay_options *o)
 {
 	long contract_col = -1, dispensing_col = -1, deductions_col = -1;
-	long first_les_part = -1, first_les = -1;
+	long first_les = -1;
 	bool told_how = false;
 	enum status st = ST_OK;
 	struct srcloc loc;
@@ -387,9 +390,8 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 			l->n_components++;
 			break;
 		case PAY_ROLE_LES_PART:
-			l->has_les_parts = true;
-			if (first_les_part < 0)
-				first_les_part = (long)c;
+			if (l->first_les_part < 0)
+				l->first_les_part = (long)c;
 			break;
 		case PAY_ROLE_TOTAL:
 			if (claim(t, &l->total_col, c, "total"))
@@ -433,17 +435,44 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 			: l->weighted_col < 0 ? "weighted_patients" : "total");
 		st = ST_DATA;
 	}
-	if (first_les_part >= 0 && first_les < 0) {
-		csv_loc(t, csv_header(t, (size_t)first_les_part), &loc);
+	if (l->first_les_part >= 0 && first_les < 0) {
+		csv_loc(t, csv_header(t, (size_t)l->first_les_part), &loc);
 		diag_at(DIAG_ERROR, &loc,
 			"'%s' is part of the local enhanced services, but the file "
 			"has no local_es column to check it against",
-			csv_text(t, csv_header(t, (size_t)first_les_part)));
+			csv_text(t, csv_header(t, (size_t)l->first_les_part)));
 		st = ST_DATA;
 	}
-	if (st != ST_OK)
+	if (st != ST_OK) {
 		pay_layout_release(l);
-	return st;
+		return st;
+	}
+	/* the row loop visits only the columns it uses, amounts apart */
+	l->amount_cols = xcalloc(t->n_cols, sizeof(*l->amount_cols));
+	l->other_cols = xcalloc(t->n_cols, sizeof(*l->other_cols));
+	for (size_t c = 0; c < t->n_cols; c++) {
+		switch (l->cols[c].role) {
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
+			break;
+		case PAY_ROLE_TEXT:
+		case PAY_ROLE_CONTRACT:
+		case PAY_ROLE_DISPENSING:
+		case PAY_ROLE_REGISTERED:
+		case PAY_ROLE_WEIGHTED:
+			l->other_cols[l->n_other_cols++] = c;
+			break;
+		case PAY_ROLE_COMPONENT:
+		case PAY_ROLE_LES_PART:
+		case PAY_ROLE_TOTAL:
+		case PAY_ROLE_DEDUCTIONS:
+		case PAY_ROLE_PCN_OUTSIDE:
+		case PAY_ROLE_COVID_OUTSIDE:
+			l->amount_cols[l->n_amount_cols++] = c;
+			break;
+		}
+	}
+	return ST_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -648,10 +677,6 @@ static bool amount(struct loader *ld, const struct csv_cell *cell,
 	const char *s = csv_text(ld->t, cell);
 	enum num_err e;
 
-	if (cell->len == 1 && s[0] == '0') {
-		*out = 0;	/* nearly half of all amounts */
-		return true;
-	}
 	e = cell->off + MONEY_PARSE_PAD <= ld->t->text_len
 				 ? money_parse_padded(s, cell->len, NUM_ROUND_REJECT, out)
 				 : money_parse(s, cell->len, NUM_ROUND_REJECT, out);
@@ -695,32 +720,79 @@ struct mismatch {
 	int64_t parts;
 };
 
-/* Parses row r into p; returns false if anything in it was bad. */
+/*
+ * Parses row r into p; returns false if anything in it was bad.  The
+ * hot loop of the import: amounts are most of the cells and nearly half
+ * of them are "0", which adds nothing and is skipped first.
+ */
 static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
-		     const struct csv_cell **first_les_part, int64_t *les_parts)
+		     int64_t *les_parts)
 {
 	const struct csv_table *t = ld->t;
 	const struct pay_layout *l = ld->l;
+	const struct csv_cell *row = csv_at(t, r, 0);
 	struct pay_year *y = ld->y;
 	bool ok = true, overflow = false;
-	int64_t v;
+	int64_t v, parts = 0;
 
-	*first_les_part = NULL;
 	*les_parts = 0;
-	for (size_t c = 0; c < l->n_cols; c++) {
-		const struct csv_cell *cell = csv_at(t, r, c);
+	for (size_t j = 0; j < l->n_amount_cols; j++) {
+		size_t c = l->amount_cols[j];
+		const struct csv_cell *cell = row + c;
 		const struct pay_col *pc = &l->cols[c];
-		const char *s;
 
+		if (cell->len == 1 && t->text[cell->off] == '0')
+			continue;
+		if (!amount(ld, cell, &v)) {
+			ok = false;
+			continue;
+		}
 		switch (pc->role) {
+		case PAY_ROLE_COMPONENT:
+			overflow |= !add(&p->m[pc->target], v);
+			overflow |= !add(&parts, v);
+			if (pc->is_vi)
+				overflow |= !add(&p->m[PAY_MEMO_VI], v);
+			if (pc->is_local_es)
+				overflow |= !add(&p->m[PAY_MEMO_LOCAL_ES], v);
+			break;
+		case PAY_ROLE_LES_PART:
+			overflow |= !add(les_parts, v);
+			break;
+		case PAY_ROLE_TOTAL:
+			p->m[PAY_TOTAL_PUBLISHED] = v;
+			break;
+		case PAY_ROLE_DEDUCTIONS:
+			p->m[PAY_DEDUCTIONS] = v;
+			break;
+		case PAY_ROLE_PCN_OUTSIDE:
+			overflow |= !add(&p->m[PAY_PCN_OUTSIDE], v);
+			break;
+		case PAY_ROLE_COVID_OUTSIDE:
+			overflow |= !add(&p->m[PAY_COVID_OUTSIDE], v);
+			break;
 		case PAY_ROLE_INFO:
 		case PAY_ROLE_DERIVED:
-			break;
 		case PAY_ROLE_TEXT:
-			p->text[pc->target] = pool_add(y, csv_text(t, cell), cell->len);
+		case PAY_ROLE_CONTRACT:
+		case PAY_ROLE_DISPENSING:
+		case PAY_ROLE_REGISTERED:
+		case PAY_ROLE_WEIGHTED:
+			break;
+		}
+	}
+	overflow |= !add(&y->parts_sum, parts);
+	for (size_t j = 0; j < l->n_other_cols; j++) {
+		size_t c = l->other_cols[j];
+		const struct csv_cell *cell = row + c;
+		const struct pay_col *pc = &l->cols[c];
+		const char *s = csv_text(t, cell);
+
+		switch (pc->role) {
+		case PAY_ROLE_TEXT:
+			p->text[pc->target] = pool_add(y, s, cell->len);
 			break;
 		case PAY_ROLE_CONTRACT:
-			s = csv_text(t, cell);
 			if (equals_nocase(s, "gms"))
 				p->contract = PAY_GMS;
 			else if (equals_nocase(s, "pms"))
@@ -736,7 +808,6 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 			}
 			break;
 		case PAY_ROLE_DISPENSING:
-			s = csv_text(t, cell);
 			if (equals_nocase(s, "yes"))
 				p->dispensing = PAY_DISPENSING_YES;
 			else if (equals_nocase(s, "no"))
@@ -754,51 +825,21 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		case PAY_ROLE_WEIGHTED:
 			ok &= list_size(ld, cell, &p->weighted);
 			break;
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
 		case PAY_ROLE_COMPONENT:
-			if (!amount(ld, cell, &v)) {
-				ok = false;
-				break;
-			}
-			overflow |= !add(&p->m[pc->target], v);
-			if (pc->is_vi)
-				overflow |= !add(&p->m[PAY_MEMO_VI], v);
-			if (pc->is_local_es)
-				overflow |= !add(&p->m[PAY_MEMO_LOCAL_ES], v);
-			overflow |= !add(&y->parts_sum, v);
-			break;
 		case PAY_ROLE_LES_PART:
-			if (!amount(ld, cell, &v)) {
-				ok = false;
-				break;
-			}
-			if (!*first_les_part)
-				*first_les_part = cell;
-			overflow |= !add(les_parts, v);
-			break;
 		case PAY_ROLE_TOTAL:
-			ok &= amount(ld, cell, &p->m[PAY_TOTAL_PUBLISHED]);
-			break;
 		case PAY_ROLE_DEDUCTIONS:
-			ok &= amount(ld, cell, &p->m[PAY_DEDUCTIONS]);
-			break;
 		case PAY_ROLE_PCN_OUTSIDE:
-			if (!amount(ld, cell, &v))
-				ok = false;
-			else
-				overflow |= !add(&p->m[PAY_PCN_OUTSIDE], v);
-			break;
 		case PAY_ROLE_COVID_OUTSIDE:
-			if (!amount(ld, cell, &v))
-				ok = false;
-			else
-				overflow |= !add(&p->m[PAY_COVID_OUTSIDE], v);
 			break;
 		}
 	}
 	if (overflow) {
 		struct srcloc loc;
 
-		csv_loc(t, csv_at(t, r, 0), &loc);
+		csv_loc(t, row, &loc);
 		diag_at(DIAG_ERROR, &loc, "amounts on this row are too large to add up");
 		ld->st = ST_DATA;
 		ok = false;
@@ -979,13 +1020,12 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 
 	for (size_t r = 0; r < t->n_rows && !diag_limit_reached(); r++) {
 		struct pay_practice *p = &y->p[y->n];
-		const struct csv_cell *les_cell;
 		int64_t les_parts, parts = 0;
 		bool found;
 		uint32_t *first;
 
 		p->line = csv_at(t, r, 0)->line;
-		if (!(load_row(&ld, r, p, &les_cell, &les_parts) &
+		if (!(load_row(&ld, r, p, &les_parts) &
 		      check_codes(&ld, r, p))) {
 			memset(p, 0, sizeof(*p));
 			continue;
@@ -1014,11 +1054,11 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 				pay_text(y, &y->p[*first], PAY_CCG_NAME), y->p[*first].line);
 			ld.st = ST_DATA;
 		}
-		if (les_cell && les_parts != p->m[PAY_MEMO_LOCAL_ES]) {
+		if (l->first_les_part >= 0 && les_parts != p->m[PAY_MEMO_LOCAL_ES]) {
 			struct srcloc loc;
 			char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
 
-			csv_loc(t, les_cell, &loc);
+			csv_loc(t, csv_at(t, r, (size_t)l->first_les_part), &loc);
 			diag_at(DIAG_ERROR, &loc,
 				"practice '%s': the parts of the local enhanced services "
 				"add up to %s but their total is %s (difference %s)",

@@ -284,6 +284,13 @@ static inline uint64_t eight_digits(const char *p, size_t k)
 	return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32) & 0xFFFFFFFFULL;
 }
 
+/* Kept out of line so the short path needs no registers saved. */
+static __attribute__((noinline)) enum num_err
+parse_full(const char *s, size_t len, enum num_round rule, int64_t *pence)
+{
+	return money_parse(s, len, rule, pence);
+}
+
 enum num_err money_parse_padded(const char *s, size_t len,
 				enum num_round rule, int64_t *pence)
 {
@@ -322,7 +329,7 @@ enum num_err money_parse_padded(const char *s, size_t len,
 	*pence = neg ? -(int64_t)ip : (int64_t)ip;
 	return NUM_OK;
 full:
-	return money_parse(s, len, rule, pence);
+	return parse_full(s, len, rule, pence);
 }
 #else
 enum num_err money_parse_padded(const char *s, size_t len,
