@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "money.h"
 #include "payments_io.h"
+#include "workers.h"
 #include "xalloc.h"
 
 static const char import_help[] =
@@ -43,6 +44,7 @@ static const char import_help[] =
 	"      --pcn-participation=out|enhanced  PCN Participation (default out)\n"
 	"      --other-payments=out|core  Other Payments: out of scope (default) or\n"
 	"                             core_contract (part of it is APMS contract value)\n"
+	"      --threads=N            read files on N threads (default: one per CPU)\n"
 	"  -h, --help                 show this help\n"
 	"\n"
 	"Column table: CSV 'header,concept,category,requires'; header is matched\n"
@@ -62,7 +64,7 @@ enum status cmd_import_payments(int argc, char **argv)
 {
 	enum {
 		OPT_YEAR = 256, OPT_COLUMNS, OPT_PRINT_COLUMNS, OPT_VI,
-		OPT_LOCAL_ES, OPT_PCN_PARTICIPATION, OPT_OTHER_PAYMENTS
+		OPT_LOCAL_ES, OPT_PCN_PARTICIPATION, OPT_OTHER_PAYMENTS, OPT_THREADS
 	};
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -74,6 +76,7 @@ enum status cmd_import_payments(int argc, char **argv)
 		{ "local-es", required_argument, NULL, OPT_LOCAL_ES },
 		{ "pcn-participation", required_argument, NULL, OPT_PCN_PARTICIPATION },
 		{ "other-payments", required_argument, NULL, OPT_OTHER_PAYMENTS },
+		{ "threads", required_argument, NULL, OPT_THREADS },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = "reports/payments", *columns = NULL;
@@ -112,6 +115,14 @@ enum status cmd_import_payments(int argc, char **argv)
 		case OPT_COLUMNS:
 			columns = optarg;
 			break;
+		case OPT_THREADS: {
+			unsigned long v;
+
+			if (cli_parse_ulong("--threads", optarg, 1, 64, &v))
+				return cli_usage_error("import-payments");
+			workers_set_threads((unsigned)v);
+			break;
+		}
 		case OPT_PRINT_COLUMNS:
 			fwrite(pay_builtin_columns, 1, pay_builtin_columns_len, stdout);
 			return cli_close_stdout();

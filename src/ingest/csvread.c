@@ -159,6 +159,27 @@ static void record_end_loc(struct reader *r, struct srcloc *loc)
 	loc->col = (unsigned long)(end - r->line_start + 1);
 }
 
+/*
+ * Once the header is known, sizes the cell array for the lines left
+ * (never more cells than input bytes), so that it is not copied over and
+ * over as it grows.
+ */
+static void reserve_cells(struct reader *r)
+{
+	const char *p = r->buf + (r->chunk_end < r->len ? r->chunk_end : r->len);
+	const char *end = r->buf + r->len;
+	size_t lines = 1, need;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	need = (lines + 1) * r->t->n_cols;
+	if (need / r->t->n_cols != lines + 1 || need > r->len + r->t->n_cols + 1)
+		need = r->len + r->t->n_cols + 1;
+	ALLOC_GROW(r->t->cells, need, r->t->alloc_cells);
+}
+
 static void on_record(int term, void *data)
 {
 	struct reader *r = data;
@@ -169,6 +190,7 @@ static void on_record(int term, void *data)
 		return;
 	if (r->n_records == 0) {
 		t->n_cols = r->row_fields;
+		reserve_cells(r);
 	} else if (r->row_fields != t->n_cols) {
 		struct srcloc loc;
 
@@ -277,8 +299,9 @@ static size_t fast_record(struct reader *r, size_t i)
 {
 	const char *lf = memchr(r->buf + i, '\n', r->len - i);
 	struct csv_table *t = r->t;
-	size_t end, next, n, base, nf = 0;
+	size_t end, next, n, base, nf = 0, too_long = SIZE_MAX;
 	unsigned char *text, *k;
+	uint32_t col0 = (uint32_t)(i - r->line_start + 1);
 
 	if (!lf)
 		return 0;
@@ -324,7 +347,9 @@ static size_t fast_record(struct reader *r, size_t i)
 		c->off = (uint32_t)(base + (size_t)(start - text));
 		c->len = (uint32_t)(k - start - (start != first));
 		c->line = (uint32_t)r->line;
-		c->col = (uint32_t)(i + (size_t)(first - text) - r->line_start + 1);
+		c->col = col0 + (uint32_t)(first - text);
+		if (c->len > r->max_field && too_long == SIZE_MAX)
+			too_long = nf - 1;
 		if (*k == ',') {
 			*k++ = '\0';
 			continue;
@@ -335,15 +360,11 @@ static size_t fast_record(struct reader *r, size_t i)
 		break;
 	}
 	t->text_len += n;
-	for (size_t f = 0; f < nf; f++) {
-		const struct csv_cell *c = &t->cells[r->row_first_cell + f];
-
-		if (c->len > r->max_field) {
-			r->field_line = c->line;
-			r->field_col = c->col;
-			field_too_long(r);
-			return next;
-		}
+	if (too_long != SIZE_MAX) {
+		r->field_line = r->line;
+		r->field_col = t->cells[r->row_first_cell + too_long].col;
+		field_too_long(r);
+		return next;
 	}
 	r->row_fields = nf;
 	r->chunk_end = end + 1;	/* the byte that ended the record */
