@@ -43,6 +43,10 @@ ALL_LDFLAGS  := -fopenmp $(LDFLAGS)
 SRC      := $(sort $(wildcard src/*/*.c))
 OBJ      := $(SRC:%.c=$(BUILD)/%.o)
 LIB_OBJ  := $(filter-out $(BUILD)/src/cli/main.o,$(OBJ))
+# Data tables built into the binary (so it works after make install):
+# data/NAME.csv -> $(BUILD)/gen/NAME.c, a byte array made with od and sed.
+GEN_OBJ  := $(BUILD)/gen/payments_columns.o
+LIB_OBJ  += $(GEN_OBJ)
 TEST_SRC := $(sort $(wildcard tests/unit/test_*.c))
 TEST_BIN := $(TEST_SRC:tests/unit/%.c=$(BUILD)/%)
 TEST_HELPER_OBJ := $(BUILD)/tests/unit/helpers.o
@@ -61,6 +65,20 @@ all: $(BUILD)/pcbudget
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/payments_columns.c: data/payments_columns.csv
+	@mkdir -p $(dir $@)
+	$(Q){ echo '/* generated from $< by the Makefile: do not edit */'; \
+	  echo '#include "payments_io.h"'; \
+	  echo 'const unsigned char pay_builtin_columns[] = {'; \
+	  od -An -v -tx1 $< | sed 's/\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
+	  echo '};'; \
+	  echo 'const size_t pay_builtin_columns_len = sizeof(pay_builtin_columns);'; \
+	} > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -155,5 +173,5 @@ uninstall:
 clean:
 	rm -rf build build-san build-fuzz
 
--include $(OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d) \
+-include $(OBJ:.o=.d) $(GEN_OBJ:.o=.d) $(TEST_BIN:$(BUILD)/%=$(BUILD)/tests/unit/%.d) $(TEST_HELPER_OBJ:.o=.d) \
          $(BENCH_BIN:$(BUILD)/%=$(BUILD)/tests/bench/%.d)

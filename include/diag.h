@@ -69,6 +69,22 @@ unsigned long diag_error_count(void);
 /* True once the error cap has been passed: callers may stop early. */
 bool diag_limit_reached(void);
 
+/*
+ * Deferred diagnostics, for work on another thread.  After
+ * diag_defer_begin(), this thread's messages are kept in memory instead
+ * of being printed or counted globally; on this thread
+ * diag_error_count() and diag_limit_reached() count them alone.
+ * diag_defer_end() stops deferring and returns what was kept (NULL if
+ * not deferring); diag_replay() then prints and counts it on the
+ * calling thread, in order, with the cap and quiet mode applied, exactly
+ * as if it had been reported there, and frees it.  The settings (cap,
+ * quiet, stream) must not change while any thread defers.
+ */
+struct diag_deferred;
+void diag_defer_begin(void);
+struct diag_deferred *diag_defer_end(void);
+void diag_replay(struct diag_deferred *d);
+
 /* Zeroes the counters (not the settings).  For tests and for main(). */
 void diag_reset(void);
 

@@ -51,6 +51,16 @@ enum num_err money_parse(const char *s, size_t len, enum num_round rule,
 			 int64_t *pence);
 
 /*
+ * money_parse() for a value inside a larger buffer, where the
+ * MONEY_PARSE_PAD bytes from s on are readable (the value may be
+ * shorter; what follows it is ignored).  Same results as money_parse();
+ * plain amounts of up to 16 digits are read 8 digits at a time.
+ */
+#define MONEY_PARSE_PAD 24
+enum num_err money_parse_padded(const char *s, size_t len,
+				enum num_round rule, int64_t *pence);
+
+/*
  * A short reason for e, for use after "is not an amount": "" for
  * NUM_SYNTAX (the value speaks for itself), otherwise e.g.
  * " (thousands separators are not allowed)".  Static string.
@@ -62,6 +72,8 @@ const char *num_reason(enum num_err e);
 
 /* Formats pence as "1234.56" / "-0.05" into buf; returns buf. */
 char *money_format(int64_t pence, char buf[MONEY_BUFSZ]);
+/* The same, returning the length of the text (for writers in a hurry). */
+size_t money_format_n(int64_t pence, char buf[MONEY_BUFSZ]);
 
 /* Formats pence as "£1,234.56" / "-£1,234.56" (UTF-8 pound sign). */
 char *money_format_gbp(int64_t pence, char buf[MONEY_BUFSZ]);
@@ -78,6 +90,8 @@ char *money_format_thousands(int64_t pence, char buf[MONEY_BUFSZ]);
  * after the point dropped ("5209.497299", "4268").  Returns buf.
  */
 char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
+/* The same, returning the length of the text. */
+size_t fixed_format_n(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
 
 /*
  * Largest-remainder (Hamilton) apportionment: splits total into n parts

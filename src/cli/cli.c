@@ -21,6 +21,7 @@
 const struct command commands[] = {
 	{ "validate", cmd_validate, "check input files and report every error" },
 	{ "run", cmd_run, "budget a dataset: allocations, reserves, headroom, derivations" },
+	{ "import-payments", cmd_import_payments, "read NHS Payments to General Practice files, by practice and CCG" },
 	{ "ledger", cmd_ledger, "list the runs recorded in the run ledger" },
 	{ NULL, NULL, NULL },
 };

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvread.h"
 #include "xalloc.h"
@@ -45,20 +46,23 @@ enum {
 	SP_HIGH = 3	/* non-ASCII: validate UTF-8 */
 };
 
-static unsigned char special[256];
+#define X16(v) v, v, v, v, v, v, v, v, v, v, v, v, v, v, v, v
+#define HIGH_BYTES(v) X16(v), X16(v), X16(v), X16(v), X16(v), X16(v), X16(v), X16(v)
 
-static void init_special(void)
-{
-	if (special[','])
-		return;
-	special[','] = SP_BREAK;
-	special['"'] = SP_BREAK;
-	special['\r'] = SP_BREAK;
-	special['\n'] = SP_BREAK;
-	special[0] = SP_NUL;
-	for (int c = 0x80; c < 0x100; c++)
-		special[c] = SP_HIGH;
-}
+/* Byte classes of the slow path's scan (constant: safe from any thread). */
+static const unsigned char special[256] = {
+	[0] = SP_NUL, ['\n'] = SP_BREAK, ['\r'] = SP_BREAK, ['"'] = SP_BREAK,
+	[','] = SP_BREAK, [0x80] = HIGH_BYTES(SP_HIGH),
+};
+/* Bytes that end an unquoted field on the fast path, or make it give up. */
+static const unsigned char field_stop[256] = {
+	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [','] = 1,
+	[0x80] = HIGH_BYTES(1),
+};
+/* The same inside quotes, where a comma is data. */
+static const unsigned char quoted_stop[256] = {
+	[0] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1, [0x80] = HIGH_BYTES(1),
+};
 
 void csv_table_init(struct csv_table *t)
 {
@@ -103,9 +107,8 @@ static int field_too_long(struct reader *r)
 		       r->max_field);
 }
 
-static void on_field(void *s, size_t len, void *data)
+static void add_field(struct reader *r, const char *s, size_t len)
 {
-	struct reader *r = data;
 	struct csv_table *t = r->t;
 	struct csv_cell *c;
 	size_t need;
@@ -139,6 +142,11 @@ static void on_field(void *s, size_t len, void *data)
 	r->at_field_start = true;
 }
 
+static void on_field(void *s, size_t len, void *data)
+{
+	add_field(data, s, len);
+}
+
 /* Offset (in the current line) of the byte that ended the record. */
 static void record_end_loc(struct reader *r, struct srcloc *loc)
 {
@@ -151,6 +159,27 @@ static void record_end_loc(struct reader *r, struct srcloc *loc)
 	loc->col = (unsigned long)(end - r->line_start + 1);
 }
 
+/*
+ * Once the header is known, sizes the cell array for the lines left
+ * (never more cells than input bytes), so that it is not copied over and
+ * over as it grows.
+ */
+static void reserve_cells(struct reader *r)
+{
+	const char *p = r->buf + (r->chunk_end < r->len ? r->chunk_end : r->len);
+	const char *end = r->buf + r->len;
+	size_t lines = 1, need;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	need = (lines + 1) * r->t->n_cols;
+	if (need / r->t->n_cols != lines + 1 || need > r->len + r->t->n_cols + 1)
+		need = r->len + r->t->n_cols + 1;
+	ALLOC_GROW(r->t->cells, need, r->t->alloc_cells);
+}
+
 static void on_record(int term, void *data)
 {
 	struct reader *r = data;
@@ -161,6 +190,7 @@ static void on_record(int term, void *data)
 		return;
 	if (r->n_records == 0) {
 		t->n_cols = r->row_fields;
+		reserve_cells(r);
 	} else if (r->row_fields != t->n_cols) {
 		struct srcloc loc;
 
@@ -244,6 +274,108 @@ static void start_field_if_needed(struct reader *r, size_t off)
 	r->field_col = (unsigned long)(off - r->line_start + 1);
 }
 
+static bool fast_path = true;
+
+void csv_set_fast_path(bool enabled)
+{
+	fast_path = enabled;
+}
+
+/*
+ * The fast path for a record that fills one physical line (ended by LF
+ * or CRLF), holds no other CR, no NUL or non-ASCII byte, and whose
+ * quotes only wrap whole fields without doubled quotes inside.  libcsv
+ * would just split such a line at its unquoted commas and strip the
+ * quotes, so we do that ourselves and libcsv never sees the line (it
+ * stays between records).  The line is copied into the text buffer
+ * first and scanned there: the comma or closing quote after each field
+ * becomes its NUL, and the line's LF stops every scan (no bounds checks).
+ *
+ * Returns the offset just past the line end, or 0 if the line does not
+ * qualify; then nothing is kept and the slow path takes the line.  An
+ * empty line and a last line without LF never qualify.
+ */
+static size_t fast_record(struct reader *r, size_t i)
+{
+	const char *lf = memchr(r->buf + i, '\n', r->len - i);
+	struct csv_table *t = r->t;
+	size_t end, next, n, base, nf = 0, too_long = SIZE_MAX;
+	unsigned char *text, *k;
+	uint32_t col0 = (uint32_t)(i - r->line_start + 1);
+
+	if (!lf)
+		return 0;
+	next = (size_t)(lf - r->buf) + 1;
+	end = next - 1;
+	if (end > i && r->buf[end - 1] == '\r')
+		end--;
+	if (end == i)
+		return 0;
+	n = next - i;	/* the line with its LF, the scans' sentinel */
+	if (t->text_len + n > t->text_alloc) {
+		size_t a = t->text_alloc ? t->text_alloc : 65536;
+
+		while (a < t->text_len + n)
+			a *= 2;
+		t->text = xrealloc(t->text, a);
+		t->text_alloc = a;
+	}
+	base = t->text_len;
+	text = (unsigned char *)t->text + base;
+	memcpy(text, r->buf + i, n);
+
+	k = text;
+	for (;;) {
+		unsigned char *first = k, *start = k;
+		struct csv_cell *c;
+
+		if (*k == '"') {
+			start = ++k;
+			while (!quoted_stop[*k])
+				k++;
+			if (*k != '"')
+				return 0;
+			*k++ = '\0';	/* the closing quote */
+			if (*k != ',' && k != text + (end - i))
+				return 0;	/* junk after the quote */
+		} else {
+			while (!field_stop[*k])
+				k++;
+		}
+		ALLOC_GROW(t->cells, r->row_first_cell + nf + 1, t->alloc_cells);
+		c = &t->cells[r->row_first_cell + nf++];
+		c->off = (uint32_t)(base + (size_t)(start - text));
+		c->len = (uint32_t)(k - start - (start != first));
+		c->line = (uint32_t)r->line;
+		c->col = col0 + (uint32_t)(first - text);
+		if (c->len > r->max_field && too_long == SIZE_MAX)
+			too_long = nf - 1;
+		if (*k == ',') {
+			*k++ = '\0';
+			continue;
+		}
+		if (k != text + (end - i))
+			return 0;	/* a quote, CR, NUL or non-ASCII byte */
+		*k = '\0';
+		break;
+	}
+	t->text_len += n;
+	if (too_long != SIZE_MAX) {
+		r->field_line = r->line;
+		r->field_col = t->cells[r->row_first_cell + too_long].col;
+		field_too_long(r);
+		return next;
+	}
+	r->row_fields = nf;
+	r->chunk_end = end + 1;	/* the byte that ended the record */
+	on_record(0, r);
+	if (next == end + 2)
+		t->had_crlf = true;
+	r->line++;
+	r->line_start = next;
+	return next;
+}
+
 static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
 {
 	const unsigned char *b = (const unsigned char *)r->buf;
@@ -252,6 +384,15 @@ static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
 	while (i < r->len && !r->failed) {
 		size_t j = i, done, n;
 
+		if (fast_path && i == r->line_start && r->at_field_start &&
+		    r->row_fields == 0) {
+			size_t next = fast_record(r, i);
+
+			if (next) {
+				i = next;
+				continue;
+			}
+		}
 		start_field_if_needed(r, i);
 		/* scan to the next byte that matters */
 		for (;;) {
@@ -329,7 +470,6 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	enum status st;
 	unsigned long errors_before = diag_error_count();
 
-	init_special();
 	if (!opts)
 		opts = &defaults;
 	memset(&r, 0, sizeof(r));
@@ -340,6 +480,9 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	r.line = 1;
 	r.at_field_start = true;
 	t->path = xstrdup(path);
+	/* field text never needs more than the input plus a final NUL */
+	t->text_alloc = len + 2;
+	t->text = xmalloc(t->text_alloc);
 
 	if (len >= UINT32_MAX) {
 		diag_at(DIAG_ERROR, &(struct srcloc){ t->path, 0, 0 },
@@ -366,6 +509,12 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	st = parse(&r, &p, start);
 	if (st == ST_OK) {
 		r.chunk_end = len + 1;
+		/* "a,b,": the empty last field starts at the end of input */
+		if (r.at_field_start && r.row_fields > 0) {
+			r.field_off = len;
+			r.field_line = r.line;
+			r.field_col = (unsigned long)(len - r.line_start + 1);
+		}
 		if (csv_fini(&p, on_field, on_record, &r) != 0) {
 			struct srcloc loc = { t->path, r.field_line, r.field_col };
 
@@ -425,6 +574,16 @@ enum status csv_read_file(struct csv_table *t, const char *path,
 	if (!f) {
 		diag_error("cannot open '%s': %s", path, strerror(errno));
 		return ST_NOINPUT;
+	}
+	{
+		struct stat sb;
+
+		/* one allocation when the size is known (a regular file) */
+		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
+		    sb.st_size > 0 && (uintmax_t)sb.st_size < SIZE_MAX - 65536) {
+			alloc = (size_t)sb.st_size + 65536;
+			buf = xmalloc(alloc);
+		}
 	}
 	for (;;) {
 		size_t got;

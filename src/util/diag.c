@@ -7,10 +7,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "diag.h"
+#include "xalloc.h"
 
 static FILE *diag_stream;
 static bool quiet;
@@ -18,6 +20,18 @@ static unsigned long max_errors;
 static unsigned long n_errors;
 static bool cap_announced;
 static long long (*clock_fn)(void);
+
+/* Messages held back by a worker thread (diag_defer_begin()). */
+struct diag_deferred {
+	struct {
+		enum diag_level level;
+		char *line;	/* the whole message, '\n' included */
+	} *rec;
+	size_t n, alloc;
+	unsigned long n_errors;
+};
+
+static _Thread_local struct diag_deferred *deferred;
 
 static FILE *out(void)
 {
@@ -46,12 +60,12 @@ void diag_set_max_errors(unsigned long max)
 
 unsigned long diag_error_count(void)
 {
-	return n_errors;
+	return deferred ? deferred->n_errors : n_errors;
 }
 
 bool diag_limit_reached(void)
 {
-	return max_errors && n_errors > max_errors;
+	return max_errors && diag_error_count() > max_errors;
 }
 
 void diag_reset(void)
@@ -73,9 +87,8 @@ static const char *level_name(enum diag_level level)
 	return "error";
 }
 
-__attribute__((format(printf, 3, 0)))
-static int vdiag(enum diag_level level, const struct srcloc *loc,
-		 const char *fmt, va_list ap)
+/* Counts a message, applies the cap and quiet mode, and prints it. */
+static void emit(enum diag_level level, const char *line)
 {
 	FILE *f = out();
 
@@ -85,29 +98,100 @@ static int vdiag(enum diag_level level, const struct srcloc *loc,
 			if (!cap_announced) {
 				fprintf(f, "pcbudget: error: too many errors (%lu), stopping\n",
 					max_errors);
+				fflush(f);
 				cap_announced = true;
 			}
-			return -1;
+			return;
 		}
 	} else if (quiet) {
+		return;
+	}
+	fputs(line, f);
+	fflush(f);
+}
+
+/* Writes the "path:line:col: level: " prefix into buf (size n). */
+static int format_head(char *buf, size_t n, enum diag_level level,
+		       const struct srcloc *loc)
+{
+	if (!loc || !loc->path)
+		return snprintf(buf, n, "pcbudget: %s: ", level_name(level));
+	if (loc->line && loc->col)
+		return snprintf(buf, n, "%s:%lu:%lu: %s: ", loc->path, loc->line,
+				loc->col, level_name(level));
+	if (loc->line)
+		return snprintf(buf, n, "%s:%lu: %s: ", loc->path, loc->line,
+				level_name(level));
+	return snprintf(buf, n, "%s: %s: ", loc->path, level_name(level));
+}
+
+/* The whole message as one malloc'd line ending in '\n'. */
+__attribute__((format(printf, 3, 0)))
+static char *format_line(enum diag_level level, const struct srcloc *loc,
+			 const char *fmt, va_list ap)
+{
+	int n_head = format_head(NULL, 0, level, loc), n_msg;
+	char *line;
+	va_list ap2;
+
+	va_copy(ap2, ap);
+	n_msg = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n_head < 0 || n_msg < 0)
+		BUG("cannot format a diagnostic '%s'", fmt);
+	line = xmalloc((size_t)n_head + (size_t)n_msg + 2);
+	format_head(line, (size_t)n_head + 1, level, loc);
+	vsnprintf(line + n_head, (size_t)n_msg + 1, fmt, ap);
+	line[n_head + n_msg] = '\n';
+	line[n_head + n_msg + 1] = '\0';
+	return line;
+}
+
+__attribute__((format(printf, 3, 0)))
+static int vdiag(enum diag_level level, const struct srcloc *loc,
+		 const char *fmt, va_list ap)
+{
+	char *line = format_line(level, loc, fmt, ap);
+	struct diag_deferred *d = deferred;
+
+	if (d) {
+		ALLOC_GROW(d->rec, d->n + 1, d->alloc);
+		d->rec[d->n].level = level;
+		d->rec[d->n++].line = line;
+		if (level == DIAG_ERROR)
+			d->n_errors++;
 		return -1;
 	}
-
-	if (loc && loc->path) {
-		if (loc->line && loc->col)
-			fprintf(f, "%s:%lu:%lu: ", loc->path, loc->line, loc->col);
-		else if (loc->line)
-			fprintf(f, "%s:%lu: ", loc->path, loc->line);
-		else
-			fprintf(f, "%s: ", loc->path);
-	} else {
-		fputs("pcbudget: ", f);
-	}
-	fprintf(f, "%s: ", level_name(level));
-	vfprintf(f, fmt, ap);
-	fputc('\n', f);
-	fflush(f);
+	emit(level, line);
+	free(line);
 	return -1;
+}
+
+void diag_defer_begin(void)
+{
+	if (deferred)
+		BUG("diag_defer_begin() twice on one thread");
+	deferred = xcalloc(1, sizeof(*deferred));
+}
+
+struct diag_deferred *diag_defer_end(void)
+{
+	struct diag_deferred *d = deferred;
+
+	deferred = NULL;
+	return d;
+}
+
+void diag_replay(struct diag_deferred *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		emit(d->rec[i].level, d->rec[i].line);
+		free(d->rec[i].line);
+	}
+	free(d->rec);
+	free(d);
 }
 
 int diag_at(enum diag_level level, const struct srcloc *loc, const char *fmt, ...)

@@ -16,6 +16,15 @@
 
 __extension__ typedef unsigned __int128 u128;
 
+static const uint64_t pow10[20] = {
+	1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL,
+	10000000ULL, 100000000ULL, 1000000000ULL, 10000000000ULL,
+	100000000000ULL, 1000000000000ULL, 10000000000000ULL,
+	100000000000000ULL, 1000000000000000ULL, 10000000000000000ULL,
+	100000000000000000ULL, 1000000000000000000ULL,
+	10000000000000000000ULL,
+};
+
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -106,6 +115,45 @@ static enum num_err classify_comma(const char *s, size_t len, size_t comma,
 	return NUM_THOUSANDS;
 }
 
+/*
+ * The common case on its own, without the diagnosis of bad input:
+ * "-?digits(.digits)?" with at most `decimals` digits after the point
+ * and at most 18 digits in all once scaled, so nothing can overflow.
+ * Returns false for anything else, which then takes the full route.
+ */
+static inline bool parse_plain(const char *s, size_t len, unsigned decimals,
+			       int64_t *out)
+{
+	size_t i = 0, n_int = 0, n_frac = 0;
+	uint64_t v = 0;
+	bool neg = len && s[0] == '-';
+
+	if (len == 1 && is_digit(s[0])) {
+		/* "0" is nearly half the cells of a payments file */
+		*out = (int64_t)((uint64_t)(s[0] - '0') * pow10[decimals]);
+		return true;
+	}
+	i = neg;
+	for (; i < len && is_digit(s[i]); i++, n_int++)
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	if (n_int == 0 || n_int > 18)
+		return false;
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && is_digit(s[i]); i++, n_frac++) {
+			if (n_frac == decimals)
+				return false;
+			v = v * 10 + (uint64_t)(s[i] - '0');
+		}
+		if (n_frac == 0)
+			return false;
+	}
+	if (i != len || n_int + decimals > 18)
+		return false;
+	v *= pow10[decimals - n_frac];
+	*out = neg ? -(int64_t)v : (int64_t)v;
+	return true;
+}
+
 enum num_err fixed_parse(const char *s, size_t len, unsigned decimals,
 			 enum num_round rule, int64_t *out)
 {
@@ -116,6 +164,8 @@ enum num_err fixed_parse(const char *s, size_t len, unsigned decimals,
 
 	if (decimals > 18)
 		return NUM_SYNTAX;
+	if (parse_plain(s, len, decimals, out))
+		return NUM_OK;
 	if (len == 0)
 		return NUM_EMPTY;
 	{
@@ -204,8 +254,90 @@ enum num_err fixed_parse(const char *s, size_t len, unsigned decimals,
 enum num_err money_parse(const char *s, size_t len, enum num_round rule,
 			 int64_t *pence)
 {
+	/* the shortcut again, specialised for two decimals */
+	if (parse_plain(s, len, 2, pence))
+		return NUM_OK;
 	return fixed_parse(s, len, 2, rule, pence);
 }
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The value of the k (1..8) decimal digits at p, reading 8 bytes, or
+ * UINT64_MAX if one of the k is not a digit: the digits are moved to the
+ * top of a word, padded with '0' below, checked all at once and
+ * combined in three multiplications (the method of simdjson's
+ * parse_eight_digits_unrolled).
+ */
+static inline uint64_t eight_digits(const char *p, size_t k)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	if (k < 8)
+		w = (w << (8 * (8 - k))) | (0x3030303030303030ULL >> (8 * k));
+	if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
+	     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
+	    0x3333333333333333ULL)
+		return UINT64_MAX;
+	w = (w & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
+	w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
+	return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32) & 0xFFFFFFFFULL;
+}
+
+/* Kept out of line so the short path needs no registers saved. */
+static __attribute__((noinline)) enum num_err
+parse_full(const char *s, size_t len, enum num_round rule, int64_t *pence)
+{
+	return money_parse(s, len, rule, pence);
+}
+
+enum num_err money_parse_padded(const char *s, size_t len,
+				enum num_round rule, int64_t *pence)
+{
+	bool neg = s[0] == '-';
+	const char *p = s + neg;
+	size_t n = len - neg, n_int = n;
+	uint64_t ip, frac = 0;
+
+	if (len == 0 || n == 0 || n > 16)
+		goto full;
+	if (n >= 3 && p[n - 3] == '.') {
+		if (!is_digit(p[n - 2]) || !is_digit(p[n - 1]))
+			goto full;
+		frac = (uint64_t)(p[n - 2] - '0') * 10 + (uint64_t)(p[n - 1] - '0');
+		n_int = n - 3;
+	} else if (n >= 2 && p[n - 2] == '.') {
+		if (!is_digit(p[n - 1]))
+			goto full;
+		frac = (uint64_t)(p[n - 1] - '0') * 10;
+		n_int = n - 2;
+	}
+	if (n_int == 0)
+		goto full;
+	if (n_int <= 8) {
+		ip = eight_digits(p, n_int);
+	} else {
+		uint64_t hi = eight_digits(p, n_int - 8);
+		uint64_t lo = eight_digits(p + n_int - 8, 8);
+
+		ip = hi == UINT64_MAX || lo == UINT64_MAX ? UINT64_MAX
+							  : hi * 100000000 + lo;
+	}
+	if (ip == UINT64_MAX)
+		goto full;
+	ip = ip * 100 + frac;	/* < 10^18: no overflow */
+	*pence = neg ? -(int64_t)ip : (int64_t)ip;
+	return NUM_OK;
+full:
+	return parse_full(s, len, rule, pence);
+}
+#else
+enum num_err money_parse_padded(const char *s, size_t len,
+				enum num_round rule, int64_t *pence)
+{
+	return money_parse(s, len, rule, pence);
+}
+#endif
 
 const char *num_reason(enum num_err e)
 {
@@ -237,6 +369,12 @@ const char *num_reason(enum num_err e)
 	return "";
 }
 
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324"
+	"25262728293031323334353637383940414243444546474849"
+	"50515253545556575859606162636465666768697071727374"
+	"75767778798081828384858687888990919293949596979899";
+
 /* Writes the magnitude m with `decimals` digits after the point. */
 static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 			bool separators)
@@ -245,6 +383,51 @@ static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 	size_t n = 0, j = 0;
 	unsigned d = 0;
 
+	if (!separators && decimals <= 18) {
+		/*
+		 * The common case, written straight into buf from the ends of
+		 * its two parts, two digits at a time (no temporary copy: a
+		 * copy of just-written bytes stalls on store forwarding).
+		 */
+		uint64_t ip = m / pow10[decimals], fp = m % pow10[decimals];
+		/* digits of ip: from its bit length, corrected by one compare */
+		unsigned nd = (unsigned)(64 - __builtin_clzll(ip | 1)) * 1233 >> 12;
+		char *p;
+
+		nd += nd < 19 && ip >= pow10[nd];
+		nd += nd == 0;
+		p = buf + nd;
+		n = nd;
+		while (ip >= 100) {
+			unsigned two = (unsigned)(ip % 100);
+
+			ip /= 100;
+			*--p = digit_pairs[2 * two + 1];
+			*--p = digit_pairs[2 * two];
+		}
+		if (ip >= 10) {
+			*--p = digit_pairs[2 * ip + 1];
+			*--p = digit_pairs[2 * ip];
+		} else {
+			*--p = (char)('0' + ip);
+		}
+		if (decimals) {
+			buf[n] = '.';
+			n += 1 + decimals;
+			p = buf + n;
+			for (unsigned k = 0; k + 1 < decimals; k += 2) {
+				unsigned two = (unsigned)(fp % 100);
+
+				fp /= 100;
+				*--p = digit_pairs[2 * two + 1];
+				*--p = digit_pairs[2 * two];
+			}
+			if (decimals & 1)
+				*--p = (char)('0' + fp);
+		}
+		buf[n] = '\0';
+		return n;
+	}
 	do {
 		if (d == decimals && decimals) {
 			tmp[n++] = '.';
@@ -266,13 +449,18 @@ static uint64_t magnitude(int64_t v)
 	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
 }
 
-char *money_format(int64_t pence, char buf[MONEY_BUFSZ])
+size_t money_format_n(int64_t pence, char buf[MONEY_BUFSZ])
 {
 	size_t j = 0;
 
 	if (pence < 0)
 		buf[j++] = '-';
-	put_fixed(buf + j, magnitude(pence), 2, false);
+	return j + put_fixed(buf + j, magnitude(pence), 2, false);
+}
+
+char *money_format(int64_t pence, char buf[MONEY_BUFSZ])
+{
+	money_format_n(pence, buf);
 	return buf;
 }
 
@@ -300,7 +488,7 @@ char *money_format_thousands(int64_t pence, char buf[MONEY_BUFSZ])
 	return buf;
 }
 
-char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ])
+size_t fixed_format_n(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ])
 {
 	size_t j = 0, n;
 
@@ -314,6 +502,12 @@ char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ])
 			n--;
 		buf[n] = '\0';
 	}
+	return n;
+}
+
+char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ])
+{
+	fixed_format_n(v, decimals, buf);
 	return buf;
 }
 

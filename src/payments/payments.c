@@ -1,0 +1,1200 @@
+/*
+ * payments.c - the NHS Payments to General Practice import, pure part:
+ * column table -> per-file layout -> practice records with exact pence
+ * per category -> CCG totals, with the control totals checked on the
+ * way.  No file I/O here (payments_io.c reads and writes); diagnostics
+ * go through diag with the cell's position.
+ *
+ * The per-cell work is one switch on a precomputed role and, for
+ * amounts, money_parse(): the whole nine-year set is 3.6 million cells.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "money.h"
+#include "payments.h"
+#include "xalloc.h"
+
+const char *const pay_money_names[PAY_N_MONEY] = {
+	"core_contract",
+	"enhanced_services",
+	"qof",
+	"premises",
+	"discretionary",
+	"out_of_scope",
+	"memo_vi",
+	"memo_local_es",
+	"total_published",
+	"deductions",
+	"pcn_outside_total",
+	"covid_outside_total",
+};
+
+const char *pay_contract_name(enum pay_contract c)
+{
+	switch (c) {
+	case PAY_CONTRACT_ABSENT:
+		return "";
+	case PAY_GMS:
+		return "GMS";
+	case PAY_PMS:
+		return "PMS";
+	case PAY_APMS:
+		return "APMS";
+	case PAY_CONTRACT_UNKNOWN:
+		return "UNKNOWN";
+	}
+	return "";
+}
+
+const char *pay_dispensing_name(enum pay_dispensing d)
+{
+	switch (d) {
+	case PAY_DISPENSING_ABSENT:
+		return "";
+	case PAY_DISPENSING_YES:
+		return "yes";
+	case PAY_DISPENSING_NO:
+		return "no";
+	case PAY_DISPENSING_UNKNOWN:
+		return "unknown";
+	}
+	return "";
+}
+
+void pay_options_init(struct pay_options *o)
+{
+	o->group_cat[PAY_GROUP_NONE] = PAY_OUT_OF_SCOPE;	/* unused */
+	o->group_cat[PAY_GROUP_VI] = PAY_OUT_OF_SCOPE;
+	o->group_cat[PAY_GROUP_LOCAL_ES] = PAY_ENHANCED_SERVICES;
+	o->group_cat[PAY_GROUP_PCN_PARTICIPATION] = PAY_OUT_OF_SCOPE;
+	o->group_cat[PAY_GROUP_OTHER_PAYMENTS] = PAY_OUT_OF_SCOPE;
+}
+
+const char *pay_group_name(enum pay_group g)
+{
+	switch (g) {
+	case PAY_GROUP_NONE:
+		return "none";
+	case PAY_GROUP_VI:
+		return "vi";
+	case PAY_GROUP_LOCAL_ES:
+		return "local_es";
+	case PAY_GROUP_PCN_PARTICIPATION:
+		return "pcn_participation";
+	case PAY_GROUP_OTHER_PAYMENTS:
+		return "other_payments";
+	case PAY_N_GROUPS:
+		break;
+	}
+	return "none";
+}
+
+/* ------------------------------------------------------------------ */
+/* The column table                                                     */
+
+static const struct token {
+	const char *name;
+	enum pay_role role;
+	int target;
+	enum pay_group group;
+} tokens[] = {
+	{ "info", PAY_ROLE_INFO, 0, PAY_GROUP_NONE },
+	{ "derived", PAY_ROLE_DERIVED, 0, PAY_GROUP_NONE },
+	{ "region_code", PAY_ROLE_TEXT, PAY_REGION_CODE, PAY_GROUP_NONE },
+	{ "ccg_code", PAY_ROLE_TEXT, PAY_CCG_CODE, PAY_GROUP_NONE },
+	{ "ccg_name", PAY_ROLE_TEXT, PAY_CCG_NAME, PAY_GROUP_NONE },
+	{ "pcn_code", PAY_ROLE_TEXT, PAY_PCN_CODE, PAY_GROUP_NONE },
+	{ "pcn_name", PAY_ROLE_TEXT, PAY_PCN_NAME, PAY_GROUP_NONE },
+	{ "practice_code", PAY_ROLE_TEXT, PAY_PRACTICE_CODE, PAY_GROUP_NONE },
+	{ "practice_name", PAY_ROLE_TEXT, PAY_PRACTICE_NAME, PAY_GROUP_NONE },
+	{ "contract_type", PAY_ROLE_CONTRACT, 0, PAY_GROUP_NONE },
+	{ "dispensing", PAY_ROLE_DISPENSING, 0, PAY_GROUP_NONE },
+	{ "registered_patients", PAY_ROLE_REGISTERED, 0, PAY_GROUP_NONE },
+	{ "weighted_patients", PAY_ROLE_WEIGHTED, 0, PAY_GROUP_NONE },
+	{ "core_contract", PAY_ROLE_COMPONENT, PAY_CORE_CONTRACT, PAY_GROUP_NONE },
+	{ "enhanced_services", PAY_ROLE_COMPONENT, PAY_ENHANCED_SERVICES, PAY_GROUP_NONE },
+	{ "qof", PAY_ROLE_COMPONENT, PAY_QOF, PAY_GROUP_NONE },
+	{ "premises", PAY_ROLE_COMPONENT, PAY_PREMISES, PAY_GROUP_NONE },
+	{ "discretionary", PAY_ROLE_COMPONENT, PAY_DISCRETIONARY, PAY_GROUP_NONE },
+	{ "out_of_scope", PAY_ROLE_COMPONENT, PAY_OUT_OF_SCOPE, PAY_GROUP_NONE },
+	{ "vi", PAY_ROLE_COMPONENT, -1, PAY_GROUP_VI },
+	{ "local_es", PAY_ROLE_COMPONENT, -1, PAY_GROUP_LOCAL_ES },
+	{ "pcn_participation", PAY_ROLE_COMPONENT, -1, PAY_GROUP_PCN_PARTICIPATION },
+	{ "other_payments", PAY_ROLE_COMPONENT, -1, PAY_GROUP_OTHER_PAYMENTS },
+	{ "local_es_part", PAY_ROLE_LES_PART, 0, PAY_GROUP_NONE },
+	{ "total", PAY_ROLE_TOTAL, 0, PAY_GROUP_NONE },
+	{ "deductions", PAY_ROLE_DEDUCTIONS, 0, PAY_GROUP_NONE },
+	{ "outside_total_pcn", PAY_ROLE_PCN_OUTSIDE, 0, PAY_GROUP_NONE },
+	{ "outside_total_covid", PAY_ROLE_COVID_OUTSIDE, 0, PAY_GROUP_NONE },
+};
+#define N_TOKENS (sizeof(tokens) / sizeof(tokens[0]))
+
+const char pay_category_tokens[] =
+	"region_code ccg_code ccg_name pcn_code pcn_name practice_code "
+	"practice_name contract_type dispensing registered_patients "
+	"weighted_patients core_contract enhanced_services qof premises "
+	"discretionary out_of_scope vi local_es pcn_participation "
+	"other_payments local_es_part total deductions outside_total_pcn "
+	"outside_total_covid derived info";
+
+void pay_colmap_init(struct pay_colmap *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+void pay_colmap_release(struct pay_colmap *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->e[i].name);
+		free(m->e[i].concept);
+		free(m->e[i].category);
+		free(m->e[i].requires);
+	}
+	free(m->e);
+	free(m->source);
+	pay_colmap_init(m);
+}
+
+static const struct token *find_token(const char *s)
+{
+	for (size_t i = 0; i < N_TOKENS; i++)
+		if (strcmp(tokens[i].name, s) == 0)
+			return &tokens[i];
+	return NULL;
+}
+
+static bool same_requires(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+enum status pay_colmap_from_table(struct pay_colmap *m,
+				  const struct csv_table *t)
+{
+	static const char *const need[] = { "header", "concept", "category" };
+	long col[4];
+	enum status st = ST_OK;
+	struct srcloc loc;
+
+	m->source = xstrdup(t->path);
+	for (size_t i = 0; i < 3; i++) {
+		col[i] = csv_find_col(t, need[i]);
+		if (col[i] < 0) {
+			loc = (struct srcloc){ t->path, 1, 0 };
+			diag_at(DIAG_ERROR, &loc,
+				"column table has no '%s' column (expected "
+				"header,concept,category[,requires])", need[i]);
+			st = ST_CONFIG;
+		}
+	}
+	col[3] = csv_find_col(t, "requires");
+	if (st != ST_OK)
+		goto out;
+
+	for (size_t r = 0; r < t->n_rows; r++) {
+		const struct csv_cell *h = csv_at(t, r, (size_t)col[0]);
+		const struct csv_cell *cat = csv_at(t, r, (size_t)col[2]);
+		const struct token *tok = find_token(csv_text(t, cat));
+		struct pay_colmap_entry e;
+
+		if (!tok) {
+			csv_loc(t, cat, &loc);
+			diag_at(DIAG_ERROR, &loc,
+				"unknown category '%s' (known: %s)",
+				csv_text(t, cat), pay_category_tokens);
+			st = ST_CONFIG;
+			continue;
+		}
+		memset(&e, 0, sizeof(e));
+		e.name = csv_normalise_name(csv_text(t, h), h->len);
+		if (!e.name[0]) {
+			free(e.name);
+			csv_loc(t, h, &loc);
+			diag_at(DIAG_ERROR, &loc, "empty header name");
+			st = ST_CONFIG;
+			continue;
+		}
+		if (col[3] >= 0) {
+			const struct csv_cell *q = csv_at(t, r, (size_t)col[3]);
+
+			if (q->len)
+				e.requires = csv_normalise_name(csv_text(t, q), q->len);
+		}
+		for (size_t k = 0; k < m->n; k++) {
+			if (strcmp(m->e[k].name, e.name) == 0 &&
+			    same_requires(m->e[k].requires, e.requires)) {
+				csv_loc(t, h, &loc);
+				diag_at(DIAG_ERROR, &loc,
+					"'%s' is already mapped on line %lu",
+					e.name, m->e[k].line);
+				st = ST_CONFIG;
+				break;
+			}
+		}
+		if (st != ST_OK) {
+			free(e.name);
+			free(e.requires);
+			continue;
+		}
+		e.concept = xstrdup(csv_text(t, csv_at(t, r, (size_t)col[1])));
+		e.category = xstrdup(tok->name);
+		e.role = tok->role;
+		e.target = tok->target;
+		e.group = tok->group;
+		e.line = h->line;
+		ALLOC_GROW(m->e, m->n + 1, m->alloc);
+		m->e[m->n++] = e;
+	}
+out:
+	if (st != ST_OK)
+		pay_colmap_release(m);
+	return st;
+}
+
+/* ------------------------------------------------------------------ */
+/* One file's layout                                                     */
+
+void pay_layout_init(struct pay_layout *l)
+{
+	memset(l, 0, sizeof(*l));
+	for (size_t i = 0; i < PAY_N_TEXT; i++)
+		l->text_col[i] = -1;
+	l->total_col = l->registered_col = l->weighted_col = -1;
+	l->first_les_part = -1;
+}
+
+void pay_layout_release(struct pay_layout *l)
+{
+	free(l->cols);
+	free(l->amount_cols);
+	free(l->other_cols);
+	pay_layout_init(l);
+}
+
+/* The table row for normalised header `name` in a file with header t. */
+static const struct pay_colmap_entry *lookup(const struct pay_colmap *m,
+					     const struct csv_table *t,
+					     const char *name)
+{
+	const struct pay_colmap_entry *plain = NULL;
+
+	for (size_t i = 0; i < m->n; i++) {
+		const struct pay_colmap_entry *e = &m->e[i];
+
+		if (strcmp(e->name, name) != 0)
+			continue;
+		if (!e->requires)
+			plain = plain ? plain : e;
+		else if (csv_find_col(t, e->requires) >= 0)
+			return e;
+	}
+	return plain;
+}
+
+static const char *const text_names[PAY_N_TEXT] = {
+	"region_code", "ccg_code", "ccg_name", "pcn_code", "pcn_name",
+	"practice_code", "practice_name",
+};
+
+/* Claims a one-column role for column c; reports a second claimant. */
+static int claim(const struct csv_table *t, long *slot, size_t c,
+		 const char *what)
+{
+	if (*slot >= 0) {
+		struct srcloc loc;
+
+		csv_loc(t, csv_header(t, c), &loc);
+		return diag_at(DIAG_ERROR, &loc,
+			       "second %s column '%s' (the first is column %ld, '%s')",
+			       what, csv_text(t, csv_header(t, c)), *slot + 1,
+			       csv_text(t, csv_header(t, (size_t)*slot)));
+	}
+	*slot = (long)c;
+	return 0;
+}
+
+enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
+			     const struct pay_colmap *m,
+			     const struct pay_options *o)
+{
+	long contract_col = -1, dispensing_col = -1, deductions_col = -1;
+	long first_les = -1;
+	bool told_how = false;
+	enum status st = ST_OK;
+	struct srcloc loc;
+
+	l->n_cols = t->n_cols;
+	l->cols = xcalloc(t->n_cols, sizeof(*l->cols));
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const struct pay_colmap_entry *e = lookup(m, t, t->norm[c]);
+		struct pay_col *pc = &l->cols[c];
+
+		if (!e) {
+			csv_loc(t, csv_header(t, c), &loc);
+			diag_at(DIAG_ERROR, &loc, "unknown column '%s'",
+				csv_text(t, csv_header(t, c)));
+			if (!told_how)
+				diag_at(DIAG_NOTE, &loc,
+					"map it by adding a row '%s,<concept>,<category>' "
+					"to a copy of the column table (pcbudget "
+					"import-payments --print-columns) and passing "
+					"that with --columns", t->norm[c]);
+			told_how = true;
+			st = ST_DATA;
+			continue;
+		}
+		pc->role = e->role;
+		pc->target = e->target;
+		switch (e->role) {
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
+			break;
+		case PAY_ROLE_TEXT:
+			if (claim(t, &l->text_col[e->target], c, text_names[e->target]))
+				st = ST_DATA;
+			if (e->target == PAY_PCN_CODE)
+				l->has_pcn = true;
+			break;
+		case PAY_ROLE_CONTRACT:
+			if (claim(t, &contract_col, c, "contract_type"))
+				st = ST_DATA;
+			break;
+		case PAY_ROLE_DISPENSING:
+			if (claim(t, &dispensing_col, c, "dispensing"))
+				st = ST_DATA;
+			break;
+		case PAY_ROLE_REGISTERED:
+			if (claim(t, &l->registered_col, c, "registered_patients"))
+				st = ST_DATA;
+			break;
+		case PAY_ROLE_WEIGHTED:
+			if (claim(t, &l->weighted_col, c, "weighted_patients"))
+				st = ST_DATA;
+			break;
+		case PAY_ROLE_COMPONENT:
+			if (e->group != PAY_GROUP_NONE)
+				pc->target = (int)o->group_cat[e->group];
+			pc->is_vi = e->group == PAY_GROUP_VI;
+			pc->is_local_es = e->group == PAY_GROUP_LOCAL_ES;
+			if (pc->is_vi)
+				l->has[PAY_MEMO_VI] = true;
+			if (pc->is_local_es) {
+				l->has[PAY_MEMO_LOCAL_ES] = true;
+				if (first_les < 0)
+					first_les = (long)c;
+			}
+			l->n_components++;
+			break;
+		case PAY_ROLE_LES_PART:
+			if (l->first_les_part < 0)
+				l->first_les_part = (long)c;
+			break;
+		case PAY_ROLE_TOTAL:
+			if (claim(t, &l->total_col, c, "total"))
+				st = ST_DATA;
+			l->has[PAY_TOTAL_PUBLISHED] = true;
+			break;
+		case PAY_ROLE_DEDUCTIONS:
+			if (claim(t, &deductions_col, c, "deductions"))
+				st = ST_DATA;
+			l->has[PAY_DEDUCTIONS] = true;
+			break;
+		case PAY_ROLE_PCN_OUTSIDE:
+			l->has[PAY_PCN_OUTSIDE] = true;
+			break;
+		case PAY_ROLE_COVID_OUTSIDE:
+			l->has[PAY_COVID_OUTSIDE] = true;
+			break;
+		}
+	}
+	for (size_t i = 0; i < PAY_N_CATS; i++)
+		l->has[i] = true;
+
+	loc = (struct srcloc){ t->path, 1, 0 };
+	{
+		static const enum pay_text need_text[] = {
+			PAY_CCG_CODE, PAY_CCG_NAME, PAY_PRACTICE_CODE,
+		};
+
+		for (size_t i = 0; i < sizeof(need_text) / sizeof(need_text[0]); i++)
+			if (l->text_col[need_text[i]] < 0) {
+				diag_at(DIAG_ERROR, &loc,
+					"no %s column (no header maps to it in the column table)",
+					text_names[need_text[i]]);
+				st = ST_DATA;
+			}
+	}
+	if (l->registered_col < 0 || l->weighted_col < 0 || l->total_col < 0) {
+		diag_at(DIAG_ERROR, &loc,
+			"no %s column (no header maps to it in the column table)",
+			l->registered_col < 0 ? "registered_patients"
+			: l->weighted_col < 0 ? "weighted_patients" : "total");
+		st = ST_DATA;
+	}
+	if (l->first_les_part >= 0 && first_les < 0) {
+		csv_loc(t, csv_header(t, (size_t)l->first_les_part), &loc);
+		diag_at(DIAG_ERROR, &loc,
+			"'%s' is part of the local enhanced services, but the file "
+			"has no local_es column to check it against",
+			csv_text(t, csv_header(t, (size_t)l->first_les_part)));
+		st = ST_DATA;
+	}
+	if (st != ST_OK) {
+		pay_layout_release(l);
+		return st;
+	}
+	/* the row loop visits only the columns it uses, amounts apart */
+	l->amount_cols = xcalloc(t->n_cols, sizeof(*l->amount_cols));
+	l->other_cols = xcalloc(t->n_cols, sizeof(*l->other_cols));
+	for (size_t c = 0; c < t->n_cols; c++) {
+		switch (l->cols[c].role) {
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
+			break;
+		case PAY_ROLE_TEXT:
+		case PAY_ROLE_CONTRACT:
+		case PAY_ROLE_DISPENSING:
+		case PAY_ROLE_REGISTERED:
+		case PAY_ROLE_WEIGHTED:
+			l->other_cols[l->n_other_cols++] = c;
+			break;
+		case PAY_ROLE_COMPONENT:
+		case PAY_ROLE_LES_PART:
+		case PAY_ROLE_TOTAL:
+		case PAY_ROLE_DEDUCTIONS:
+		case PAY_ROLE_PCN_OUTSIDE:
+		case PAY_ROLE_COVID_OUTSIDE:
+			l->amount_cols[l->n_amount_cols++] = c;
+			break;
+		}
+	}
+	return ST_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Years                                                                 */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+int pay_year_from_name(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	for (size_t i = 0; i + 5 <= n; i++) {
+		const char *s = base + i;
+		int a, b;
+
+		if (!(is_digit(s[0]) && is_digit(s[1]) && s[2] == '-' &&
+		      is_digit(s[3]) && is_digit(s[4])))
+			continue;
+		if (i > 0 && is_digit(s[-1]) && !(i >= 2 && is_digit(s[-2])))
+			continue;	/* "1-17": not a two-digit year */
+		if (5 + i < n && is_digit(s[5]))
+			continue;
+		a = (s[0] - '0') * 10 + (s[1] - '0');
+		b = (s[3] - '0') * 10 + (s[4] - '0');
+		if ((a + 1) % 100 != b)
+			continue;
+		if (i >= 2 && is_digit(s[-1]) && is_digit(s[-2])) {
+			/* "2016-17": the century is written */
+			int century = (s[-2] - '0') * 10 + (s[-1] - '0');
+
+			if (i >= 3 && is_digit(s[-3]))
+				continue;
+			return century * 100 + a;
+		}
+		return 2000 + a;
+	}
+	return -1;
+}
+
+int pay_parse_year(const char *s)
+{
+	int a, b;
+
+	for (size_t i = 0; i < 7; i++)
+		if (i == 4 ? s[i] != '/' : !is_digit(s[i]))
+			return -1;
+	if (s[7])
+		return -1;
+	a = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	b = (s[5] - '0') * 10 + (s[6] - '0');
+	return (a + 1) % 100 == b ? a : -1;
+}
+
+void pay_year_label(int start, char *buf)
+{
+	int a = start % 10000, b = (start + 1) % 100;
+
+	buf[0] = (char)('0' + a / 1000);
+	buf[1] = (char)('0' + a / 100 % 10);
+	buf[2] = (char)('0' + a / 10 % 10);
+	buf[3] = (char)('0' + a % 10);
+	buf[4] = '/';
+	buf[5] = (char)('0' + b / 10);
+	buf[6] = (char)('0' + b % 10);
+	buf[7] = '\0';
+}
+
+void pay_year_init(struct pay_year *y)
+{
+	memset(y, 0, sizeof(*y));
+}
+
+void pay_year_release(struct pay_year *y)
+{
+	free(y->path);
+	free(y->p);
+	free(y->pool);
+	free(y->rounding);
+	free(y->ccgs);
+	pay_year_init(y);
+}
+
+static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
+{
+	uint32_t off;
+
+	if (len == 0)
+		return 0;
+	if (y->pool_len + len + 1 > y->pool_alloc) {
+		size_t n = y->pool_alloc ? y->pool_alloc * 2 : 65536;
+
+		while (n < y->pool_len + len + 1)
+			n *= 2;
+		y->pool = xrealloc(y->pool, n);
+		y->pool_alloc = n;
+	}
+	off = (uint32_t)y->pool_len;
+	memcpy(y->pool + off, s, len);
+	y->pool[off + len] = '\0';
+	y->pool_len += len + 1;
+	return off;
+}
+
+/*
+ * A set of pool strings (practice or CCG codes) with a value each:
+ * open addressing, FNV-1a, sized once for the rows of a file.
+ */
+struct strmap {
+	const struct pay_year *y;
+	uint32_t *key;		/* pool offset + 1; 0 = empty slot */
+	uint32_t *val;
+	size_t mask;
+};
+
+static void strmap_init(struct strmap *h, const struct pay_year *y, size_t n)
+{
+	size_t size = 16;
+
+	while (size < 2 * n)
+		size *= 2;
+	h->y = y;
+	h->key = xcalloc(size, sizeof(*h->key));
+	h->val = xcalloc(size, sizeof(*h->val));
+	h->mask = size - 1;
+}
+
+static void strmap_release(struct strmap *h)
+{
+	free(h->key);
+	free(h->val);
+}
+
+/*
+ * Finds the string at pool offset off; if absent, adds it with value v.
+ * Returns a pointer to the stored value and sets *found.
+ */
+static uint32_t *strmap_put(struct strmap *h, uint32_t off, uint32_t v,
+			    bool *found)
+{
+	const char *s = h->y->pool + off;
+	uint32_t hash = 2166136261u;
+	size_t i;
+
+	for (const char *p = s; *p; p++)
+		hash = (hash ^ (unsigned char)*p) * 16777619u;
+	for (i = hash & h->mask; h->key[i]; i = (i + 1) & h->mask) {
+		if (strcmp(h->y->pool + h->key[i] - 1, s) == 0) {
+			*found = true;
+			return &h->val[i];
+		}
+	}
+	h->key[i] = off + 1;
+	h->val[i] = v;
+	*found = false;
+	return &h->val[i];
+}
+
+static bool equals_nocase(const char *s, const char *word)
+{
+	for (; *s && *word; s++, word++) {
+		char c = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
+
+		if (c != *word)
+			return false;
+	}
+	return *s == *word;
+}
+
+struct loader {
+	struct pay_year *y;
+	const struct csv_table *t;
+	const struct pay_layout *l;
+	enum status st;
+};
+
+/* Reports "column 'H': 'value' <what><extra>" at the cell. */
+static void cell_error(struct loader *ld, const struct csv_cell *cell,
+		       const char *what, const char *extra)
+{
+	const char *value = csv_text(ld->t, cell);
+	struct srcloc loc;
+	char q[128];
+	const char *header;
+
+	csv_loc(ld->t, cell, &loc);
+	header = csv_text(ld->t, csv_header(ld->t, (size_t)(cell - ld->t->cells) %
+					      ld->t->n_cols));
+	diag_quote(q, sizeof(q), value, strlen(value));
+	diag_at(DIAG_ERROR, &loc, "column '%s': '%s' %s%s", header, q, what, extra);
+	ld->st = ST_DATA;
+}
+
+static bool amount(struct loader *ld, const struct csv_cell *cell,
+		   int64_t *out)
+{
+	const char *s = csv_text(ld->t, cell);
+	enum num_err e;
+
+	e = cell->off + MONEY_PARSE_PAD <= ld->t->text_len
+				 ? money_parse_padded(s, cell->len, NUM_ROUND_REJECT, out)
+				 : money_parse(s, cell->len, NUM_ROUND_REJECT, out);
+
+	if (e == NUM_OK) {
+		if (*out % 100)
+			ld->y->whole_pounds = false;
+		return true;
+	}
+	cell_error(ld, cell, "is not an amount", num_reason(e));
+	return false;
+}
+
+static bool list_size(struct loader *ld, const struct csv_cell *cell,
+		      int64_t *out)
+{
+	const char *s = csv_text(ld->t, cell);
+	enum num_err e = fixed_parse(s, cell->len, PAY_LIST_DECIMALS,
+				     NUM_ROUND_REJECT, out);
+
+	if (e != NUM_OK) {
+		cell_error(ld, cell, "is not a number of patients", num_reason(e));
+		return false;
+	}
+	if (*out < 0) {
+		cell_error(ld, cell, "is negative", "");
+		return false;
+	}
+	return true;
+}
+
+static bool add(int64_t *acc, int64_t v)
+{
+	return !__builtin_add_overflow(*acc, v, acc);
+}
+
+/* A practice whose parts differ from its published total. */
+struct mismatch {
+	size_t practice;
+	const struct csv_cell *total_cell;
+	int64_t parts;
+};
+
+/*
+ * Parses row r into p; returns false if anything in it was bad.  The
+ * hot loop of the import: amounts are most of the cells and nearly half
+ * of them are "0", which adds nothing and is skipped first.
+ */
+static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
+		     int64_t *les_parts)
+{
+	const struct csv_table *t = ld->t;
+	const struct pay_layout *l = ld->l;
+	const struct csv_cell *row = csv_at(t, r, 0);
+	struct pay_year *y = ld->y;
+	bool ok = true, overflow = false;
+	int64_t v, parts = 0;
+
+	*les_parts = 0;
+	for (size_t j = 0; j < l->n_amount_cols; j++) {
+		size_t c = l->amount_cols[j];
+		const struct csv_cell *cell = row + c;
+		const struct pay_col *pc = &l->cols[c];
+
+		if (cell->len == 1 && t->text[cell->off] == '0')
+			continue;
+		if (!amount(ld, cell, &v)) {
+			ok = false;
+			continue;
+		}
+		switch (pc->role) {
+		case PAY_ROLE_COMPONENT:
+			overflow |= !add(&p->m[pc->target], v);
+			overflow |= !add(&parts, v);
+			if (pc->is_vi)
+				overflow |= !add(&p->m[PAY_MEMO_VI], v);
+			if (pc->is_local_es)
+				overflow |= !add(&p->m[PAY_MEMO_LOCAL_ES], v);
+			break;
+		case PAY_ROLE_LES_PART:
+			overflow |= !add(les_parts, v);
+			break;
+		case PAY_ROLE_TOTAL:
+			p->m[PAY_TOTAL_PUBLISHED] = v;
+			break;
+		case PAY_ROLE_DEDUCTIONS:
+			p->m[PAY_DEDUCTIONS] = v;
+			break;
+		case PAY_ROLE_PCN_OUTSIDE:
+			overflow |= !add(&p->m[PAY_PCN_OUTSIDE], v);
+			break;
+		case PAY_ROLE_COVID_OUTSIDE:
+			overflow |= !add(&p->m[PAY_COVID_OUTSIDE], v);
+			break;
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
+		case PAY_ROLE_TEXT:
+		case PAY_ROLE_CONTRACT:
+		case PAY_ROLE_DISPENSING:
+		case PAY_ROLE_REGISTERED:
+		case PAY_ROLE_WEIGHTED:
+			break;
+		}
+	}
+	overflow |= !add(&y->parts_sum, parts);
+	for (size_t j = 0; j < l->n_other_cols; j++) {
+		size_t c = l->other_cols[j];
+		const struct csv_cell *cell = row + c;
+		const struct pay_col *pc = &l->cols[c];
+		const char *s = csv_text(t, cell);
+
+		switch (pc->role) {
+		case PAY_ROLE_TEXT:
+			p->text[pc->target] = pool_add(y, s, cell->len);
+			break;
+		case PAY_ROLE_CONTRACT:
+			if (equals_nocase(s, "gms"))
+				p->contract = PAY_GMS;
+			else if (equals_nocase(s, "pms"))
+				p->contract = PAY_PMS;
+			else if (equals_nocase(s, "apms"))
+				p->contract = PAY_APMS;
+			else if (equals_nocase(s, "unknown"))
+				p->contract = PAY_CONTRACT_UNKNOWN;
+			else {
+				cell_error(ld, cell, "is not a contract type",
+					   " (expected GMS, PMS, APMS or UNKNOWN)");
+				ok = false;
+			}
+			break;
+		case PAY_ROLE_DISPENSING:
+			if (equals_nocase(s, "yes"))
+				p->dispensing = PAY_DISPENSING_YES;
+			else if (equals_nocase(s, "no"))
+				p->dispensing = PAY_DISPENSING_NO;
+			else if (equals_nocase(s, "unknown"))
+				p->dispensing = PAY_DISPENSING_UNKNOWN;
+			else {
+				cell_error(ld, cell, "is not yes, no or unknown", "");
+				ok = false;
+			}
+			break;
+		case PAY_ROLE_REGISTERED:
+			ok &= list_size(ld, cell, &p->registered);
+			break;
+		case PAY_ROLE_WEIGHTED:
+			ok &= list_size(ld, cell, &p->weighted);
+			break;
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
+		case PAY_ROLE_COMPONENT:
+		case PAY_ROLE_LES_PART:
+		case PAY_ROLE_TOTAL:
+		case PAY_ROLE_DEDUCTIONS:
+		case PAY_ROLE_PCN_OUTSIDE:
+		case PAY_ROLE_COVID_OUTSIDE:
+			break;
+		}
+	}
+	if (overflow) {
+		struct srcloc loc;
+
+		csv_loc(t, row, &loc);
+		diag_at(DIAG_ERROR, &loc, "amounts on this row are too large to add up");
+		ld->st = ST_DATA;
+		ok = false;
+	}
+	return ok;
+}
+
+/* Checks that a practice's code and CCG code are there. */
+static bool check_codes(struct loader *ld, size_t r,
+			const struct pay_practice *p)
+{
+	static const enum pay_text need[] = { PAY_PRACTICE_CODE, PAY_CCG_CODE };
+	bool ok = true;
+
+	for (size_t i = 0; i < 2; i++) {
+		if (p->text[need[i]] == 0) {
+			const struct csv_cell *cell =
+				csv_at(ld->t, r, (size_t)ld->l->text_col[need[i]]);
+			struct srcloc loc;
+
+			csv_loc(ld->t, cell, &loc);
+			diag_at(DIAG_ERROR, &loc, "column '%s': empty %s",
+				csv_text(ld->t, csv_header(ld->t, (size_t)ld->l->text_col[need[i]])),
+				need[i] == PAY_PRACTICE_CODE ? "practice code" : "CCG code");
+			ld->st = ST_DATA;
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+static char *fmt_money(int64_t pence, char buf[MONEY_BUFSZ])
+{
+	return money_format(pence, buf);
+}
+
+/*
+ * A sort key: two strings and the index of what they belong to, with
+ * the first 8 bytes of each packed big-endian so that most comparisons
+ * are of integers (codes are 3 to 6 characters).
+ */
+struct sort_key {
+	uint64_t pa, pb;
+	const char *a, *b;
+	size_t idx;
+};
+
+static uint64_t prefix8(const char *s)
+{
+	uint64_t v = 0;
+	size_t i = 0;
+
+	for (; i < 8 && s[i]; i++)
+		v = v << 8 | (unsigned char)s[i];
+	return v << (8 * (8 - i));
+}
+
+static struct sort_key make_key(const char *a, const char *b, size_t idx)
+{
+	return (struct sort_key){ prefix8(a), prefix8(b), a, b, idx };
+}
+
+/* Orders as strcmp(a) then strcmp(b) would. */
+static int by_key(const void *x, const void *z)
+{
+	const struct sort_key *p = x, *q = z;
+	int c;
+
+	if (p->pa != q->pa)
+		return p->pa < q->pa ? -1 : 1;
+	/* equal prefixes: the strings differ only if both go on */
+	if ((p->pa & 0xff) && (c = strcmp(p->a + 8, q->a + 8)) != 0)
+		return c;
+	if (p->pb != q->pb)
+		return p->pb < q->pb ? -1 : 1;
+	return (p->pb & 0xff) ? strcmp(p->b + 8, q->b + 8) : 0;
+}
+
+/*
+ * Sorts n elements of size sz at base by the keys (filled by the caller,
+ * idx = element index), keeping the order stable in effect because no
+ * two keys are equal (or their elements are interchangeable).
+ */
+static void sort_by_keys(void *base, size_t n, size_t sz, struct sort_key *k)
+{
+	char *tmp;
+
+	qsort(k, n, sizeof(*k), by_key);
+	tmp = xreallocarray(NULL, n ? n : 1, sz);
+	for (size_t i = 0; i < n; i++)
+		memcpy(tmp + i * sz, (char *)base + k[i].idx * sz, sz);
+	memcpy(base, tmp, n * sz);
+	free(tmp);
+}
+
+/*
+ * Settles the practices whose parts differ from their total: errors in
+ * a file with pence; in a whole-pound file, kept per CCG when within
+ * the rounding of the amounts involved (each cell, the total included,
+ * is off by at most 50p).
+ */
+static void settle_mismatches(struct loader *ld, struct mismatch *mm,
+			      size_t n_mm)
+{
+	struct pay_year *y = ld->y;
+	const struct csv_table *t = ld->t;
+	int64_t bound = 50 * ((int64_t)ld->l->n_components + 1);
+	struct strmap ccgs;
+
+	strmap_init(&ccgs, y, n_mm);
+	for (size_t i = 0; i < n_mm; i++) {
+		const struct pay_practice *p = &y->p[mm[i].practice];
+		int64_t total = p->m[PAY_TOTAL_PUBLISHED];
+		int64_t diff = mm[i].parts - total;
+		bool found;
+		uint32_t *slot;
+
+		if (!y->whole_pounds || diff > bound || diff < -bound) {
+			struct srcloc loc;
+			char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
+
+			csv_loc(t, mm[i].total_cell, &loc);
+			diag_at(DIAG_ERROR, &loc,
+				"practice '%s': the payments add up to %s but '%s' "
+				"is %s (difference %s%s)",
+				pay_text(y, p, PAY_PRACTICE_CODE),
+				fmt_money(mm[i].parts, a),
+				csv_text(t, csv_header(t, (size_t)ld->l->total_col)),
+				fmt_money(total, b), fmt_money(diff, d),
+				y->whole_pounds ? ", more than whole-pound rounding explains" : "");
+			ld->st = ST_DATA;
+			continue;
+		}
+		slot = strmap_put(&ccgs, p->text[PAY_CCG_CODE],
+				  (uint32_t)y->n_rounding, &found);
+		if (!found) {
+			y->rounding = xreallocarray(y->rounding, y->n_rounding + 1,
+						    sizeof(*y->rounding));
+			y->rounding[y->n_rounding++] = (struct pay_rounding){
+				p->text[PAY_CCG_CODE], 0, 0 };
+		}
+		y->rounding[*slot].practices++;
+		y->rounding[*slot].diff += diff;
+	}
+	strmap_release(&ccgs);
+	{
+		struct sort_key *k = xreallocarray(NULL, y->n_rounding + 1, sizeof(*k));
+
+		for (size_t i = 0; i < y->n_rounding; i++)
+			k[i] = make_key(y->pool + y->rounding[i].ccg, "", i);
+		sort_by_keys(y->rounding, y->n_rounding, sizeof(*y->rounding), k);
+		free(k);
+	}
+}
+
+enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
+			  const struct pay_layout *l, int start)
+{
+	struct loader ld = { y, t, l, ST_OK };
+	struct strmap practices, ccgs;
+	struct mismatch *mm = NULL;
+	size_t n_mm = 0, alloc_mm = 0;
+
+	y->path = xstrdup(t->path);
+	y->start = start;
+	pay_year_label(start, y->label);
+	memcpy(y->has, l->has, sizeof(y->has));
+	y->has_pcn = l->has_pcn;
+	y->whole_pounds = true;
+	y->p = xcalloc(t->n_rows ? t->n_rows : 1, sizeof(*y->p));
+	y->alloc = t->n_rows;
+	y->pool = xmalloc(65536);
+	y->pool_alloc = 65536;
+	y->pool[0] = '\0';
+	y->pool_len = 1;
+	strmap_init(&practices, y, t->n_rows);
+	strmap_init(&ccgs, y, t->n_rows);
+
+	for (size_t r = 0; r < t->n_rows && !diag_limit_reached(); r++) {
+		struct pay_practice *p = &y->p[y->n];
+		int64_t les_parts, parts = 0;
+		bool found;
+		uint32_t *first;
+
+		p->line = csv_at(t, r, 0)->line;
+		if (!(load_row(&ld, r, p, &les_parts) &
+		      check_codes(&ld, r, p))) {
+			memset(p, 0, sizeof(*p));
+			continue;
+		}
+
+		first = strmap_put(&practices, p->text[PAY_PRACTICE_CODE],
+				   p->line, &found);
+		if (found) {
+			struct srcloc loc;
+
+			csv_loc(t, csv_at(t, r, (size_t)l->text_col[PAY_PRACTICE_CODE]), &loc);
+			diag_at(DIAG_ERROR, &loc,
+				"practice '%s' is listed twice (first on line %u)",
+				pay_text(y, p, PAY_PRACTICE_CODE), *first);
+			ld.st = ST_DATA;
+		}
+		first = strmap_put(&ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
+		if (found && strcmp(pay_text(y, p, PAY_CCG_NAME),
+				    pay_text(y, &y->p[*first], PAY_CCG_NAME)) != 0) {
+			struct srcloc loc;
+
+			csv_loc(t, csv_at(t, r, (size_t)l->text_col[PAY_CCG_NAME]), &loc);
+			diag_at(DIAG_ERROR, &loc,
+				"CCG '%s' is named '%s' here but '%s' on line %u",
+				pay_text(y, p, PAY_CCG_CODE), pay_text(y, p, PAY_CCG_NAME),
+				pay_text(y, &y->p[*first], PAY_CCG_NAME), y->p[*first].line);
+			ld.st = ST_DATA;
+		}
+		if (l->first_les_part >= 0 && les_parts != p->m[PAY_MEMO_LOCAL_ES]) {
+			struct srcloc loc;
+			char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
+
+			csv_loc(t, csv_at(t, r, (size_t)l->first_les_part), &loc);
+			diag_at(DIAG_ERROR, &loc,
+				"practice '%s': the parts of the local enhanced services "
+				"add up to %s but their total is %s (difference %s)",
+				pay_text(y, p, PAY_PRACTICE_CODE), fmt_money(les_parts, a),
+				fmt_money(p->m[PAY_MEMO_LOCAL_ES], b),
+				fmt_money(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
+			ld.st = ST_DATA;
+		}
+		for (size_t k = 0; k < PAY_N_CATS; k++)
+			parts += p->m[k];	/* each cell was added without overflow */
+		if (parts != p->m[PAY_TOTAL_PUBLISHED]) {
+			ALLOC_GROW(mm, n_mm + 1, alloc_mm);
+			mm[n_mm++] = (struct mismatch){
+				y->n, csv_at(t, r, (size_t)l->total_col), parts };
+		}
+		y->n++;
+	}
+	if (n_mm)
+		settle_mismatches(&ld, mm, n_mm);
+	free(mm);
+	strmap_release(&practices);
+	strmap_release(&ccgs);
+	if (ld.st != ST_OK || diag_limit_reached()) {
+		pay_year_release(y);
+		return ST_DATA;
+	}
+	{
+		struct sort_key *k = xreallocarray(NULL, y->n + 1, sizeof(*k));
+
+		for (size_t i = 0; i < y->n; i++)
+			k[i] = make_key(pay_text(y, &y->p[i], PAY_CCG_CODE),
+					pay_text(y, &y->p[i], PAY_PRACTICE_CODE), i);
+		sort_by_keys(y->p, y->n, sizeof(*y->p), k);
+		free(k);
+	}
+	{
+		enum status st = pay_year_ccgs(y, &y->ccgs, &y->n_ccgs);
+
+		if (st != ST_OK) {
+			pay_year_release(y);
+			return st;
+		}
+	}
+	pay_national(y->ccgs, y->n_ccgs, &y->national);
+	return ST_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* CCG totals                                                            */
+
+static bool ccg_add(struct pay_ccg *c, const struct pay_practice *p)
+{
+	bool ok = true;
+
+	c->practices++;
+	ok &= add(&c->registered, p->registered);
+	ok &= add(&c->weighted, p->weighted);
+	for (size_t k = 0; k < PAY_N_MONEY; k++)
+		ok &= add(&c->m[k], p->m[k]);
+	return ok;
+}
+
+static bool ccg_add_ccg(struct pay_ccg *c, const struct pay_ccg *d)
+{
+	bool ok = true;
+
+	c->practices += d->practices;
+	ok &= add(&c->registered, d->registered);
+	ok &= add(&c->weighted, d->weighted);
+	for (size_t k = 0; k < PAY_N_MONEY; k++)
+		ok &= add(&c->m[k], d->m[k]);
+	return ok;
+}
+
+enum status pay_year_ccgs(const struct pay_year *y, struct pay_ccg **out,
+			  size_t *n_out)
+{
+	struct pay_ccg *c = NULL, direct, via_ccgs;
+	size_t n = 0, alloc = 0;
+	int64_t parts = 0;
+	bool ok = true;
+
+	memset(&direct, 0, sizeof(direct));
+	memset(&via_ccgs, 0, sizeof(via_ccgs));
+	for (size_t i = 0; i < y->n; i++) {
+		const struct pay_practice *p = &y->p[i];
+		const char *code = pay_text(y, p, PAY_CCG_CODE);
+
+		if (n == 0 || strcmp(c[n - 1].code, code) != 0) {
+			ALLOC_GROW(c, n + 1, alloc);
+			memset(&c[n], 0, sizeof(c[n]));
+			c[n].code = code;
+			c[n].name = pay_text(y, p, PAY_CCG_NAME);
+			n++;
+		}
+		ok &= ccg_add(&c[n - 1], p);
+		ok &= ccg_add(&direct, p);
+	}
+	for (size_t i = 0; i < n; i++) {
+		int64_t sum = 0;
+
+		ok &= ccg_add_ccg(&via_ccgs, &c[i]);
+		for (size_t k = 0; k < PAY_N_CATS; k++)
+			ok &= add(&sum, c[i].m[k]);
+		ok &= add(&parts, sum);
+	}
+	if (!ok) {
+		diag_at(DIAG_ERROR, &(struct srcloc){ y->path, 0, 0 },
+			"the amounts are too large to add up");
+		free(c);
+		return ST_DATA;
+	}
+	/* the same money counted two ways, and against the cells as read */
+	if (parts != y->parts_sum || direct.practices != via_ccgs.practices ||
+	    direct.registered != via_ccgs.registered ||
+	    direct.weighted != via_ccgs.weighted ||
+	    memcmp(direct.m, via_ccgs.m, sizeof(direct.m)) != 0) {
+		char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
+
+		diag_at(DIAG_ERROR, &(struct srcloc){ y->path, 0, 0 },
+			"internal error: CCG totals do not reconcile (categories "
+			"%s, cells read %s)", money_format(parts, a),
+			money_format(y->parts_sum, b));
+		free(c);
+		return ST_INTERNAL;
+	}
+	*out = c;
+	*n_out = n;
+	return ST_OK;
+}
+
+void pay_national(const struct pay_ccg *ccgs, size_t n, struct pay_ccg *nat)
+{
+	memset(nat, 0, sizeof(*nat));
+	nat->code = "ENGLAND";
+	nat->name = "England";
+	for (size_t i = 0; i < n; i++)
+		ccg_add_ccg(nat, &ccgs[i]);
+}

@@ -1,0 +1,535 @@
+/*
+ * payments_io.c - the file side of the NHS payments import: loading
+ * the column table, reading yearly files, the shared command options,
+ * and writing the three reports (practice_history.csv, ccg_summary.csv,
+ * manifest.txt) so that either all of them appear or none does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "diag.h"
+#include "money.h"
+#include "outfile.h"
+#include "payments_io.h"
+#include "workers.h"
+#include "xalloc.h"
+
+#ifndef PCBUDGET_VERSION
+#define PCBUDGET_VERSION "unknown"
+#endif
+
+enum status pay_colmap_load(struct pay_colmap *m, const char *path)
+{
+	struct csv_table t;
+	enum status st;
+
+	csv_table_init(&t);
+	if (path)
+		st = csv_read_file(&t, path, NULL);
+	else
+		st = csv_read_mem(&t, PAY_BUILTIN_COLUMNS_NAME,
+				  (const char *)pay_builtin_columns,
+				  pay_builtin_columns_len, NULL);
+	if (st == ST_DATA)
+		st = ST_CONFIG;
+	if (st == ST_OK)
+		st = pay_colmap_from_table(m, &t);
+	csv_table_release(&t);
+	return st;
+}
+
+/* The two words of each group: [0] = out_of_scope, [1] = the other category. */
+static const struct {
+	const char *words[2];
+	enum pay_money cats[2];
+} choices[PAY_N_GROUPS] = {
+	[PAY_GROUP_VI] = { { "out", "in" }, { PAY_OUT_OF_SCOPE, PAY_ENHANCED_SERVICES } },
+	[PAY_GROUP_LOCAL_ES] = { { "out", "enhanced" }, { PAY_OUT_OF_SCOPE, PAY_ENHANCED_SERVICES } },
+	[PAY_GROUP_PCN_PARTICIPATION] = { { "out", "enhanced" }, { PAY_OUT_OF_SCOPE, PAY_ENHANCED_SERVICES } },
+	[PAY_GROUP_OTHER_PAYMENTS] = { { "out", "core" }, { PAY_OUT_OF_SCOPE, PAY_CORE_CONTRACT } },
+};
+
+int pay_options_set(struct pay_options *o, enum pay_group g, const char *opt,
+		    const char *word)
+{
+	for (size_t i = 0; i < 2; i++) {
+		if (strcmp(word, choices[g].words[i]) == 0) {
+			o->group_cat[g] = choices[g].cats[i];
+			return 0;
+		}
+	}
+	return diag_error("option '%s': '%s' is not '%s' or '%s'", opt, word,
+			  choices[g].words[0], choices[g].words[1]);
+}
+
+const char *pay_options_word(const struct pay_options *o, enum pay_group g)
+{
+	for (size_t i = 0; i < 2; i++)
+		if (o->group_cat[g] == choices[g].cats[i])
+			return choices[g].words[i];
+	return "?";
+}
+
+enum status pay_read_year(struct pay_year *y, const char *path, int start,
+			  const struct pay_colmap *m,
+			  const struct pay_options *o)
+{
+	struct csv_table t;
+	struct pay_layout l;
+	enum status st;
+
+	if (start <= 0) {
+		start = pay_year_from_name(path);
+		if (start < 0) {
+			diag_error("cannot tell the financial year of '%s' from its "
+				   "name; name it YY-YY.csv (e.g. 16-17.csv) or pass "
+				   "--year=2016/17", path);
+			return ST_USAGE;
+		}
+	}
+	csv_table_init(&t);
+	pay_layout_init(&l);
+	st = csv_read_file(&t, path, NULL);
+	if (st == ST_OK)
+		st = pay_layout_build(&l, &t, m, o);
+	if (st == ST_OK)
+		st = pay_year_load(y, &t, &l, start);
+	pay_layout_release(&l);
+	csv_table_release(&t);
+	return st;
+}
+
+struct read_jobs {
+	struct pay_year *years;
+	char *const *paths;
+	int start;
+	const struct pay_colmap *m;
+	const struct pay_options *o;
+	struct diag_deferred **held;
+	enum status *st;
+};
+
+static void read_job(void *ctx, size_t i)
+{
+	struct read_jobs *j = ctx;
+
+	diag_defer_begin();
+	j->st[i] = pay_read_year(&j->years[i], j->paths[i], j->start, j->m, j->o);
+	j->held[i] = diag_defer_end();
+}
+
+enum status pay_read_years(struct pay_year *years, char *const *paths,
+			   size_t n, int start_override,
+			   const struct pay_colmap *m,
+			   const struct pay_options *o)
+{
+	enum status st = ST_OK;
+
+	if (start_override > 0 && n != 1) {
+		diag_error("--year applies to one file, but %zu were given", n);
+		return ST_USAGE;
+	}
+	{
+		/*
+		 * The files are independent: read them on all cores, holding
+		 * each one's messages back, then print those in file order,
+		 * as a sequential run would have.
+		 */
+		struct read_jobs j = {
+			years, paths, start_override, m, o,
+			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)),
+		};
+
+		workers_run(n, read_job, &j);
+		for (size_t i = 0; i < n; i++) {
+			diag_replay(j.held[i]);
+			st = status_worst(st, j.st[i]);
+		}
+		free(j.held);
+		free(j.st);
+	}
+	if (st == ST_OK) {
+		/* insertion sort by year: at most a few dozen files */
+		for (size_t i = 1; i < n; i++) {
+			struct pay_year cur = years[i];
+			size_t j = i;
+
+			for (; j > 0 && years[j - 1].start > cur.start; j--)
+				years[j] = years[j - 1];
+			years[j] = cur;
+		}
+		for (size_t i = 1; i < n; i++) {
+			if (years[i].start == years[i - 1].start) {
+				diag_error("'%s' and '%s' are both for %s",
+					   years[i - 1].path, years[i].path,
+					   years[i].label);
+				st = ST_USAGE;
+			}
+		}
+	}
+	if (st != ST_OK)
+		for (size_t i = 0; i < n; i++)
+			pay_year_release(&years[i]);
+	return st;
+}
+
+/* "£37" or "-£3": whole pounds (the differences of a whole-pound file). */
+static char *whole_pounds(int64_t pence, char buf[MONEY_BUFSZ])
+{
+	size_t n = strlen(money_format_gbp(pence, buf));
+
+	if (n > 3 && strcmp(buf + n - 3, ".00") == 0)
+		buf[n - 3] = '\0';
+	return buf;
+}
+
+void pay_report_rounding(const struct pay_year *y)
+{
+	struct srcloc loc = { y->path, 0, 0 };
+	size_t practices = 0;
+	int64_t diff = 0;
+	char buf[MONEY_BUFSZ];
+
+	for (size_t i = 0; i < y->n_rounding; i++) {
+		const struct pay_rounding *r = &y->rounding[i];
+
+		diag_at(DIAG_NOTE, &loc,
+			"CCG %s: components differ from published totals by %s "
+			"over %zu practice%s (whole-pound rounding in the source)",
+			y->pool + r->ccg, whole_pounds(r->diff, buf),
+			r->practices, r->practices == 1 ? "" : "s");
+		practices += r->practices;
+		diff += r->diff;
+	}
+	if (y->n_rounding)
+		diag_at(DIAG_NOTE, &loc,
+			"%s: components differ from published totals by %s over "
+			"%zu of %zu practices in %zu CCG%s (whole-pound rounding in "
+			"the source; totals are kept as published)",
+			y->label, whole_pounds(diff, buf), practices, y->n,
+			y->n_rounding, y->n_rounding == 1 ? "" : "s");
+}
+
+/* ------------------------------------------------------------------ */
+/* Writing                                                               */
+
+enum status pay_mkdirs(const char *dir)
+{
+	char *p = xstrdup(dir);
+	enum status st = ST_OK;
+
+	for (char *s = p + 1;; s++) {
+		char c = *s;
+
+		if (c != '/' && c != '\0')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+			diag_error("cannot create directory '%s': %s", p, strerror(errno));
+			st = ST_NOOUTPUT;
+			break;
+		}
+		*s = c;
+		if (c == '\0')
+			break;
+	}
+	free(p);
+	return st;
+}
+
+/*
+ * One output row, built in memory and written with one call: the
+ * reports have a million cells, too many for a stdio call each.
+ */
+struct row {
+	char *buf;
+	size_t len, alloc;
+};
+
+static char *row_reserve(struct row *r, size_t n)
+{
+	if (r->len + n > r->alloc) {
+		size_t a = r->alloc ? r->alloc : 1024;
+
+		while (a < r->len + n)
+			a *= 2;
+		r->buf = xrealloc(r->buf, a);
+		r->alloc = a;
+	}
+	return r->buf + r->len;
+}
+
+static void row_raw(struct row *r, const char *s, size_t n)
+{
+	memcpy(row_reserve(r, n), s, n);
+	r->len += n;
+}
+
+static void row_money(struct row *r, bool has, int64_t v)
+{
+	char *p = row_reserve(r, MONEY_BUFSZ + 1);
+
+	*p = ',';
+	if (!has) {
+		r->len++;
+	} else if (v == 0) {
+		memcpy(p + 1, "0.00", 4);	/* a third of all amounts */
+		r->len += 5;
+	} else {
+		r->len += 1 + money_format_n(v, p + 1);
+	}
+}
+
+static void row_patients(struct row *r, int64_t v)
+{
+	static const int64_t one = 1000000000;	/* 10^PAY_LIST_DECIMALS */
+	char *p = row_reserve(r, MONEY_BUFSZ + 1);
+
+	*p = ',';
+	/* whole numbers of patients need no decimals to be trimmed */
+	if (v % one == 0)
+		r->len += 1 + fixed_format_n(v / one, 0, p + 1);
+	else
+		r->len += 1 + fixed_format_n(v, PAY_LIST_DECIMALS, p + 1);
+}
+
+/* Bytes that make a CSV field need quotes. */
+static const unsigned char needs_quotes[256] = {
+	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1,
+};
+
+/*
+ * ",text" as a CSV field: quoted (quotes doubled) if it holds a comma,
+ * quote or line end; text that a spreadsheet would run as a formula
+ * gets a leading apostrophe, as outfile_csv_field() does.  Names are
+ * short, so a byte loop beats more library calls.
+ */
+static void row_text(struct row *r, const char *s)
+{
+	bool formula = s[0] == '=' || s[0] == '+' || s[0] == '-' ||
+		       s[0] == '@' || s[0] == '\t' || s[0] == '\r';
+	char *p = row_reserve(r, 2 * strlen(s) + 4), *start;
+	size_t i;
+
+	*p++ = ',';
+	if (formula)
+		*p++ = '\'';
+	start = p;
+	for (i = 0; s[i]; i++) {
+		if (needs_quotes[(unsigned char)s[i]])
+			break;
+		*p++ = s[i];
+	}
+	if (!s[i]) {
+		r->len = (size_t)(p - r->buf);	/* the usual case */
+		return;
+	}
+	p = start - formula;
+	*p++ = '"';
+	if (formula)
+		*p++ = '\'';
+	for (i = 0; s[i]; i++) {
+		*p++ = s[i];
+		if (s[i] == '"')
+			*p++ = '"';
+	}
+	*p++ = '"';
+	r->len = (size_t)(p - r->buf);
+}
+
+static void row_flush(struct row *r, struct outfile *of)
+{
+	row_raw(r, "\n", 1);
+	outfile_write(of, r->buf, r->len);
+	r->len = 0;
+}
+
+static void put_money_header(struct outfile *of)
+{
+	for (size_t k = 0; k < PAY_N_MONEY; k++) {
+		outfile_write(of, ",", 1);
+		outfile_puts(of, pay_money_names[k]);
+	}
+	outfile_write(of, "\n", 1);
+}
+
+/* All of one year's practice rows, into r. */
+static void format_history(struct row *r, const struct pay_year *y)
+{
+	for (size_t j = 0; j < y->n; j++) {
+		const struct pay_practice *p = &y->p[j];
+
+		row_raw(r, y->label, sizeof("2016/17") - 1);
+		for (size_t f = 0; f < PAY_N_TEXT; f++)
+			row_text(r, pay_text(y, p, (enum pay_text)f));
+		row_text(r, pay_contract_name((enum pay_contract)p->contract));
+		row_text(r, pay_dispensing_name((enum pay_dispensing)p->dispensing));
+		row_patients(r, p->registered);
+		row_patients(r, p->weighted);
+		for (size_t k = 0; k < PAY_N_MONEY; k++)
+			row_money(r, y->has[k], p->m[k]);
+		row_raw(r, "\n", 1);
+	}
+}
+
+struct format_jobs {
+	struct row *r;
+	const struct pay_year *years;
+};
+
+static void format_job(void *ctx, size_t i)
+{
+	struct format_jobs *j = ctx;
+
+	format_history(&j->r[i], &j->years[i]);
+}
+
+static void write_history(struct outfile *of, const struct pay_year *years,
+			  size_t n)
+{
+	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
+	struct format_jobs j = { r, years };
+
+	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
+		     "practice_code,practice_name,contract_type,dispensing,"
+		     "registered_patients,weighted_patients");
+	put_money_header(of);
+	/* formatting is most of the work, and years are independent */
+	workers_run(n, format_job, &j);
+	for (size_t i = 0; i < n; i++) {
+		outfile_write(of, r[i].buf, r[i].len);
+		free(r[i].buf);
+	}
+	free(r);
+}
+
+static void write_summary(struct outfile *of, const struct pay_year *years,
+			  size_t n)
+{
+	struct row r = { NULL, 0, 0 };
+
+	outfile_puts(of, "year,ccg_code,ccg_name,practices,registered_patients,"
+		     "weighted_patients");
+	put_money_header(of);
+	for (size_t i = 0; i < n; i++) {
+		for (size_t j = 0; j < years[i].n_ccgs; j++) {
+			const struct pay_ccg *c = &years[i].ccgs[j];
+			char num[32];
+
+			row_raw(&r, years[i].label, strlen(years[i].label));
+			row_text(&r, c->code);
+			row_text(&r, c->name);
+			row_raw(&r, num, (size_t)snprintf(num, sizeof(num), ",%zu",
+							  c->practices));
+			row_patients(&r, c->registered);
+			row_patients(&r, c->weighted);
+			for (size_t k = 0; k < PAY_N_MONEY; k++)
+				row_money(&r, years[i].has[k], c->m[k]);
+			row_flush(&r, of);
+		}
+	}
+	free(r.buf);
+}
+
+static void write_manifest(struct outfile *of, const struct pay_year *years,
+			   size_t n, const struct pay_colmap *m,
+			   const struct pay_options *o, int argc, char **argv)
+{
+	char buf[MONEY_BUFSZ];
+
+	outfile_puts(of, "; written by pcbudget import-payments\n[run]\n");
+	outfile_puts(of, "version = " PCBUDGET_VERSION "\ncommand =");
+	for (int i = 0; i < argc; i++)
+		outfile_printf(of, " %s", argv[i]);
+	outfile_printf(of, "\ncolumns = %s\n", m->source);
+	for (size_t g = PAY_GROUP_VI; g < PAY_N_GROUPS; g++)
+		outfile_printf(of, "%s = %s (%s)\n", pay_group_name((enum pay_group)g),
+			       pay_options_word(o, (enum pay_group)g),
+			       pay_money_names[o->group_cat[g]]);
+	for (size_t i = 0; i < n; i++) {
+		const struct pay_year *y = &years[i];
+		int64_t diff = 0;
+		size_t practices = 0;
+
+		outfile_printf(of, "\n[%s]\nfile = %s\npractices = %zu\nccgs = %zu\n",
+			       y->label, y->path, y->n, y->n_ccgs);
+		for (size_t k = 0; k < PAY_N_MONEY; k++)
+			if (y->has[k])
+				outfile_printf(of, "%s = %s\n", pay_money_names[k],
+					       money_format(y->national.m[k], buf));
+		outfile_printf(of, "whole_pounds = %s\n", y->whole_pounds ? "yes" : "no");
+		for (size_t r = 0; r < y->n_rounding; r++) {
+			diff += y->rounding[r].diff;
+			practices += y->rounding[r].practices;
+		}
+		outfile_printf(of, "rounding_difference = %s\nrounding_practices = %zu\n",
+			       money_format(diff, buf), practices);
+	}
+}
+
+enum status pay_write_outputs(const char *dir, const struct pay_year *years,
+			      size_t n, const struct pay_colmap *m,
+			      const struct pay_options *o, int argc,
+			      char **argv)
+{
+	static const char *const names[] = {
+		"practice_history.csv", "ccg_summary.csv", "manifest.txt",
+	};
+	enum { N_OUT = 3 };
+	struct outfile of[N_OUT];
+	char *paths[N_OUT] = { NULL, NULL, NULL };
+	bool failed = false;
+	size_t opened = 0;
+	enum status st;
+
+	st = pay_mkdirs(dir);
+	if (st != ST_OK)
+		return st;
+	for (; opened < N_OUT; opened++) {
+		paths[opened] = xasprintf("%s/%s", dir, names[opened]);
+		st = outfile_open(&of[opened], paths[opened]);
+		if (st != ST_OK)
+			break;
+	}
+	if (st != ST_OK) {
+		for (size_t i = 0; i < opened; i++)
+			outfile_abort(&of[i]);
+		goto out;
+	}
+	write_history(&of[0], years, n);
+	write_summary(&of[1], years, n);
+	write_manifest(&of[2], years, n, m, o, argc, argv);
+
+	/* publish all or nothing: flush everything before renaming anything */
+	for (size_t i = 0; i < N_OUT; i++)
+		if (of[i].st != ST_OK || fflush(of[i].fp) != 0 || ferror(of[i].fp))
+			failed = true;
+	if (failed) {
+		for (size_t i = 0; i < N_OUT; i++) {
+			if (of[i].st != ST_OK || ferror(of[i].fp))
+				outfile_close(&of[i]);	/* reports, removes */
+			else
+				outfile_abort(&of[i]);
+		}
+		st = ST_IO;
+		goto out;
+	}
+	for (size_t i = 0; i < N_OUT; i++) {
+		if (outfile_close(&of[i]) != ST_OK) {
+			st = ST_IO;
+			for (size_t j = 0; j < i; j++)
+				remove(paths[j]);
+			for (size_t j = i + 1; j < N_OUT; j++)
+				outfile_abort(&of[j]);
+			break;
+		}
+	}
+out:
+	for (size_t i = 0; i < N_OUT; i++)
+		free(paths[i]);
+	return st;
+}

@@ -1,0 +1,170 @@
+/*
+ * test_csvread_fast.c - the CSV reader's fast path (records split at
+ * commas without libcsv) must give exactly what the libcsv path gives:
+ * the same status, cells, positions, flags and error messages.
+ *
+ * Every input is parsed twice, with csv_set_fast_path(true) and
+ * (false), and the two results compared field by field.  The inputs are
+ * hand-picked edge cases plus a few thousand random strings over an
+ * alphabet rich in commas, quotes and line ends (fixed seed).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "csvread.h"
+#include "diag.h"
+
+struct parsed {
+	enum status st;
+	char *diag;
+	struct csv_table t;
+};
+
+static void parse_with(struct parsed *p, const char *buf, size_t len,
+		       const struct csv_opts *opts, bool fast)
+{
+	csv_set_fast_path(fast);
+	csv_table_init(&p->t);
+	capture_begin();
+	p->st = csv_read_mem(&p->t, "in.csv", buf, len, opts);
+	p->diag = strdup(capture_end());
+	csv_set_fast_path(true);
+}
+
+static void parsed_release(struct parsed *p)
+{
+	csv_table_release(&p->t);
+	free(p->diag);
+}
+
+/* Parses buf both ways and fails with the input shown if they differ. */
+static void same_both_ways(const char *buf, size_t len, size_t max_field)
+{
+	struct csv_opts opts = { max_field, false };
+	struct parsed a, b;
+	char shown[256];
+
+	parse_with(&a, buf, len, &opts, true);
+	parse_with(&b, buf, len, &opts, false);
+	diag_quote(shown, sizeof(shown), buf, len);
+	if (a.st != b.st || strcmp(a.diag, b.diag) != 0)
+		fail_msg("input '%s': fast %d '%s', libcsv %d '%s'", shown,
+			 (int)a.st, a.diag, (int)b.st, b.diag);
+	if (a.st == ST_OK) {
+		if (a.t.n_rows != b.t.n_rows || a.t.n_cols != b.t.n_cols ||
+		    a.t.had_bom != b.t.had_bom || a.t.had_crlf != b.t.had_crlf ||
+		    a.t.final_newline != b.t.final_newline)
+			fail_msg("input '%s': shapes differ", shown);
+		for (size_t i = 0; i < (a.t.n_rows + 1) * a.t.n_cols; i++) {
+			const struct csv_cell *x = &a.t.cells[i], *y = &b.t.cells[i];
+
+			if (x->len != y->len || x->line != y->line ||
+			    x->col != y->col ||
+			    memcmp(csv_text(&a.t, x), csv_text(&b.t, y), x->len + 1))
+				fail_msg("input '%s': cell %zu differs: fast "
+					 "%u:%u '%s', libcsv %u:%u '%s'",
+					 shown, i, x->line, x->col,
+					 csv_text(&a.t, x), y->line, y->col,
+					 csv_text(&b.t, y));
+		}
+	}
+	parsed_release(&a);
+	parsed_release(&b);
+}
+
+static void test_csvread_fast_path_matches_libcsv_on_edge_cases(void **state)
+{
+	static const char *const cases[] = {
+		"a,b\n1,2\n",
+		"a,b\r\n1,2\r\n",
+		"a,b\r\n1,2",			/* no final newline */
+		"\xef\xbb\xbf" "a,b\r\n1,2",	/* BOM */
+		"a,b\n1,2,3\n",			/* long row */
+		"a,b\n1\n",			/* short row */
+		"a,b\n1\r\n2,3",		/* short row, CRLF */
+		"a,b\n1",			/* short row at EOF */
+		"a,b\n,\n",			/* empty fields */
+		"a,b\n1,\n",
+		"a,b\n\"x,y\",2\n",		/* quoted comma */
+		"a,b\n\"\",2\n",			/* empty quoted */
+		"a,b\n1,\"x\"\n",			/* quoted last field */
+		"a,b\n1,\"x\"",			/* ... at EOF */
+		"a,b\n\"x\"\"y\",2\n",		/* doubled quote */
+		"a,b\n\"x\ny\",2\n",		/* quoted newline */
+		"a,b\n\"x\"y,2\n",			/* junk after closing quote */
+		"a,b\nx\"y,2\n",			/* quote in unquoted field */
+		"a,b\n\"x,2\n",			/* unterminated quote */
+		"a,b\n\"x,2",
+		"a,b\n\n1,2\n",			/* blank line */
+		"a,b\n\r\n1,2\n",
+		"a,b\n1,2\n\n",
+		"a,b\n1,2\r",			/* lone CR at the end */
+		"a,b\n1\r2,3\n",			/* lone CR inside */
+		"a,b\n1, 2\n",			/* spaces kept */
+		"a,b\n\xc3\xa9,2\n",		/* UTF-8 */
+		"a,b\n\xff,2\n",			/* invalid UTF-8 */
+		"a,b\n1,2\n\"3\",4\n",
+		"a,a\n1,2\n",			/* duplicate header */
+		"a,\n1,2\n",			/* empty header name */
+		"a,b\n",				/* header only */
+		"a",
+		",\n,\n",
+		"\"a\",\"b\"\r\n\"1\",\"2\"\r\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		same_both_ways(cases[i], strlen(cases[i]), 0);
+		same_both_ways(cases[i], strlen(cases[i]), 1);
+	}
+	same_both_ways("a,b\n1\0,2\n", 9, 0);	/* NUL byte */
+}
+
+static void test_csvread_fast_path_matches_libcsv_on_random_input(void **state)
+{
+	static const char *const atoms[] = {
+		"a", "b", "12", ",", ",", ",", "\"", "\"", "\n", "\n",
+		"\r\n", "\r", " ", "\xc3\xa9", "x,y", "\"q\"",
+	};
+	const size_t n_atoms = sizeof(atoms) / sizeof(atoms[0]);
+	unsigned long seed = 12345;
+	char buf[128];
+
+	(void)state;
+	for (int it = 0; it < 20000; it++) {
+		size_t len = 0, n;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		n = 1 + (seed >> 33) % 24;
+		/* most inputs start with a clean two-column header */
+		if ((seed >> 20) % 4) {
+			memcpy(buf, "h,i\n", 4);
+			len = 4;
+		}
+		for (size_t k = 0; k < n; k++) {
+			const char *a;
+
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			a = atoms[(seed >> 33) % n_atoms];
+			memcpy(buf + len, a, strlen(a));
+			len += strlen(a);
+		}
+		same_both_ways(buf, len, (seed >> 40) % 3 == 0 ? 2 : 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_edge_cases),
+		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_random_input),
+	};
+
+	return cmocka_run_group_tests_name("csvread_fast", tests, NULL, NULL);
+}

@@ -1,0 +1,201 @@
+/*
+ * test_money_plain.c - the plain-number shortcut of fixed_parse() must
+ * agree with the full parser: the values of ordinary amounts, and the
+ * verdicts on everything that is not one.
+ *
+ * Expected values are computed independently: a random amount in pence
+ * is printed with printf (integer arithmetic only) and must parse back
+ * to itself; other strings carry their expected value or error.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "money.h"
+
+static void test_money_plain_round_trips_random_amounts(void **state)
+{
+	uint64_t seed = 42;
+
+	(void)state;
+	for (int i = 0; i < 200000; i++) {
+		char buf[64] = { 0 };
+		int64_t want, got = 0;
+		uint64_t mag;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		/* magnitudes from 0 to ~10^(1..17) pence */
+		mag = (seed >> 11) % (uint64_t)(1ULL << (1 + (seed >> 3) % 56));
+		want = (seed & 1) ? -(int64_t)mag : (int64_t)mag;
+		if ((seed >> 2) & 1)
+			snprintf(buf, sizeof(buf), "%s%llu.%02llu", want < 0 ? "-" : "",
+				 (unsigned long long)(mag / 100),
+				 (unsigned long long)(mag % 100));
+		else if (mag % 100 == 0)
+			snprintf(buf, sizeof(buf), "%s%llu", want < 0 ? "-" : "",
+				 (unsigned long long)(mag / 100));
+		else
+			continue;
+		assert_int_equal(money_parse(buf, strlen(buf), NUM_ROUND_REJECT, &got),
+				 NUM_OK);
+		assert_pence_eq(got, want);
+		got = 0;
+		assert_int_equal(money_parse_padded(buf, strlen(buf), NUM_ROUND_REJECT,
+						    &got), NUM_OK);
+		assert_pence_eq(got, want);
+	}
+}
+
+static void test_money_plain_leaves_other_forms_to_the_full_parser(void **state)
+{
+	static const struct {
+		const char *s;
+		unsigned decimals;
+		enum num_err err;
+		int64_t want;
+	} cases[] = {
+		{ "12.5", 2, NUM_OK, 1250 },
+		{ "-0.05", 2, NUM_OK, -5 },
+		{ "-0", 2, NUM_OK, 0 },
+		{ "+7", 2, NUM_OK, 700 },
+		{ "12.500", 2, NUM_OK, 1250 },		/* trailing zeros */
+		{ "12.505", 2, NUM_PRECISION, 0 },
+		{ "12.", 2, NUM_SYNTAX, 0 },
+		{ ".5", 2, NUM_SYNTAX, 0 },
+		{ "-", 2, NUM_SYNTAX, 0 },
+		{ "", 2, NUM_EMPTY, 0 },
+		{ "1,234.50", 2, NUM_THOUSANDS, 0 },
+		{ "12,50", 2, NUM_DECIMAL_COMMA, 0 },
+		{ "1e5", 2, NUM_EXPONENT, 0 },
+		{ "N/A", 2, NUM_NAN, 0 },
+		{ " 12", 2, NUM_SPACE, 0 },
+		{ "12 ", 2, NUM_SPACE, 0 },
+		{ "1.2.3", 2, NUM_SYNTAX, 0 },
+		{ "--1", 2, NUM_SYNTAX, 0 },
+		/* 18 digits once scaled: the shortcut's limit, still exact */
+		{ "9999999999999999.99", 2, NUM_OK, 999999999999999999LL },
+		/* past it, the full parser decides */
+		{ "92233720368547758.07", 2, NUM_OK, INT64_MAX },
+		{ "92233720368547758.08", 2, NUM_OVERFLOW, 0 },
+		{ "5209.497299123", 9, NUM_OK, 5209497299123LL },
+		{ "5209.4972991234", 9, NUM_PRECISION, 0 },
+		{ "123456789012", 9, NUM_OVERFLOW, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = -1;
+		enum num_err e = fixed_parse(cases[i].s, strlen(cases[i].s),
+					     cases[i].decimals, NUM_ROUND_REJECT, &got);
+
+		if (e != cases[i].err)
+			fail_msg("'%s': error %d, want %d", cases[i].s, (int)e,
+				 (int)cases[i].err);
+		if (e == NUM_OK)
+			assert_pence_eq(got, cases[i].want);
+		else
+			assert_pence_eq(got, -1);	/* untouched */
+	}
+}
+
+/* money_format() and fixed_format() against printf of the same integers. */
+static void test_money_plain_formats_like_printf(void **state)
+{
+	static const int64_t edge[] = {
+		0, 1, -1, 9, 10, 99, 100, 101, -100, 999, 1000, 123456789,
+		INT64_MAX, INT64_MIN + 1, -5, 50, 1000000000, -999999999,
+	};
+	uint64_t seed = 7;
+
+	(void)state;
+	for (int i = 0; i < 300000; i++) {
+		char got[MONEY_BUFSZ], want[64];
+		int64_t v;
+		uint64_t m;
+		size_t n;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		if (i < (int)(sizeof(edge) / sizeof(edge[0])))
+			v = edge[i];
+		else
+			v = (int64_t)(seed >> (1 + (seed >> 58) % 63)) * ((seed & 1) ? -1 : 1);
+		m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+
+		snprintf(want, sizeof(want), "%s%llu.%02llu", v < 0 ? "-" : "",
+			 (unsigned long long)(m / 100), (unsigned long long)(m % 100));
+		if (money_format_n(v, got) != strlen(want))
+			fail_msg("%lld: got %s, want %s", (long long)v, got, want);
+		assert_string_equal(got, want);
+		assert_string_equal(money_format(v, got), want);
+
+		/* nine decimals with the trailing zeros dropped */
+		snprintf(want, sizeof(want), "%s%llu.%09llu", v < 0 ? "-" : "",
+			 (unsigned long long)(m / 1000000000),
+			 (unsigned long long)(m % 1000000000));
+		n = strlen(want);
+		while (want[n - 1] == '0')
+			n--;
+		if (want[n - 1] == '.')
+			n--;
+		want[n] = '\0';
+		assert_int_equal(fixed_format_n(v, 9, got), n);
+		assert_string_equal(got, want);
+
+		snprintf(want, sizeof(want), "%lld", (long long)v);
+		assert_string_equal(fixed_format(v, 0, got), want);
+	}
+}
+
+/*
+ * money_parse_padded() must agree with money_parse() on everything:
+ * random strings over digits, signs, points and junk, followed by
+ * random bytes inside the padding.
+ */
+static void test_money_plain_padded_parse_agrees_with_money_parse(void **state)
+{
+	static const char alphabet[] = "0123456789012345678901234567890123456789..--+ ,e";
+	uint64_t seed = 99;
+	char buf[64];
+
+	(void)state;
+	for (int i = 0; i < 1000000; i++) {
+		size_t len;
+		int64_t a = 12345, b = 12345;
+		enum num_err ea, eb;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		len = (seed >> 59) % 22;
+		for (size_t k = 0; k < sizeof(buf); k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[k] = k < len ? alphabet[(seed >> 33) % (sizeof(alphabet) - 1)]
+					 : (char)(seed >> 40);
+		}
+		ea = money_parse_padded(buf, len, NUM_ROUND_REJECT, &a);
+		eb = money_parse(buf, len, NUM_ROUND_REJECT, &b);
+		if (ea != eb || a != b) {
+			char shown[64];
+
+			memcpy(shown, buf, len);
+			shown[len] = '\0';
+			fail_msg("'%s': padded %d %lld, plain %d %lld", shown, (int)ea,
+				 (long long)a, (int)eb, (long long)b);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_money_plain_round_trips_random_amounts),
+		cmocka_unit_test(test_money_plain_leaves_other_forms_to_the_full_parser),
+		cmocka_unit_test(test_money_plain_formats_like_printf),
+		cmocka_unit_test(test_money_plain_padded_parse_agrees_with_money_parse),
+	};
+
+	return cmocka_run_group_tests_name("money_plain", tests, NULL, NULL);
+}

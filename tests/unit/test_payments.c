@@ -1,0 +1,494 @@
+/*
+ * test_payments.c - the NHS payments import: one small fixture per quirk
+ * of the published files (tests/fixtures/payments/, README in the data
+ * folder), every error located, the judgement calls switchable.
+ *
+ * Expected amounts are worked out by hand from the fixture rows in the
+ * comments next to each assertion (pence).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "helpers.h"
+#include "csvread.h"
+#include "payments.h"
+#include "payments_io.h"
+
+#define FIX "tests/fixtures/payments/"
+
+struct fixture {
+	struct pay_colmap m;
+	struct pay_options o;
+	struct pay_year y;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	pay_colmap_init(&f.m);
+	if (pay_colmap_load(&f.m, NULL) != ST_OK)
+		return -1;
+	pay_options_init(&f.o);
+	pay_year_init(&f.y);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	pay_year_release(&f->y);
+	pay_colmap_release(&f->m);
+	return 0;
+}
+
+/* Reads one fixture with the fixture's options; returns the status. */
+static enum status load(struct fixture *f, const char *path)
+{
+	pay_year_release(&f->y);
+	return pay_read_year(&f->y, path, 0, &f->m, &f->o);
+}
+
+static const struct pay_practice *practice(const struct pay_year *y,
+					   const char *code)
+{
+	for (size_t i = 0; i < y->n; i++)
+		if (strcmp(pay_text(y, &y->p[i], PAY_PRACTICE_CODE), code) == 0)
+			return &y->p[i];
+	fail_msg("practice '%s' not found", code);
+	return NULL;
+}
+
+static const struct pay_ccg *ccg(const struct pay_year *y, const char *code)
+{
+	for (size_t i = 0; i < y->n_ccgs; i++)
+		if (strcmp(y->ccgs[i].code, code) == 0)
+			return &y->ccgs[i];
+	fail_msg("CCG '%s' not found", code);
+	return NULL;
+}
+
+/* Loads a fixture that must fail; returns its diagnostics. */
+static const char *load_failing(struct fixture *f, const char *path,
+				enum status want)
+{
+	enum status st;
+
+	capture_begin();
+	st = load(f, path);
+	assert_int_equal(st, want);
+	return capture_end();
+}
+
+/* ------------------------------------------------------------------ */
+
+static void test_payments_reads_bom_crlf_and_no_final_newline(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_practice *p;
+	const struct pay_ccg *c;
+
+	assert_int_equal(load(f, FIX "16-17-bom-crlf.csv"), ST_OK);
+	assert_int_equal(f->y.start, 2016);
+	assert_string_equal(f->y.label, "2016/17");
+	assert_int_equal(f->y.n, 3);
+
+	/* A81001: Global Sum 300000.50 + MPIG 1200.00 + PMS balance 0 */
+	p = practice(&f->y, "A81001");
+	assert_string_equal(pay_text(&f->y, p, PAY_PRACTICE_NAME),
+			    "The Densham Surgery, Stockton");
+	assert_pence_eq(p->m[PAY_CORE_CONTRACT], 30120050);
+	/* Minor Surgery 1500.25 + Total LES 800.00 */
+	assert_pence_eq(p->m[PAY_ENHANCED_SERVICES], 230025);
+	assert_pence_eq(p->m[PAY_MEMO_LOCAL_ES], 80000);
+	assert_pence_eq(p->m[PAY_QOF], 4000000);
+	assert_pence_eq(p->m[PAY_PREMISES], 2000000);
+	assert_pence_eq(p->m[PAY_DISCRETIONARY], 100000);	/* Seniority */
+	/* Childhood V&I 2500.10 (out of scope by default, and memo) */
+	assert_pence_eq(p->m[PAY_OUT_OF_SCOPE], 250010);
+	assert_pence_eq(p->m[PAY_MEMO_VI], 250010);
+	assert_pence_eq(p->m[PAY_TOTAL_PUBLISHED], 36700085);
+	assert_pence_eq(p->m[PAY_DEDUCTIONS], -4000000);
+	/* lists: 4179 and 4513.21, in 10^-9 patients */
+	assert_pence_eq(p->registered, 4179000000000LL);
+	assert_pence_eq(p->weighted, 4513210000000LL);
+
+	/*
+	 * CCG 00K = A81001 + A81002 (zero list, N/A averages, only Other
+	 * Payments 5000.00): out of scope 2500.10 + 5000.00 = 7500.10,
+	 * total 367000.85 + 5000.00 = 372000.85.
+	 */
+	c = ccg(&f->y, "00K");
+	assert_int_equal(c->practices, 2);
+	assert_pence_eq(c->m[PAY_OUT_OF_SCOPE], 750010);
+	assert_pence_eq(c->m[PAY_TOTAL_PUBLISHED], 37200085);
+	assert_pence_eq(c->registered, 4179000000000LL);
+	/* 00M = A81004 alone: core 500000.00 + 100000.00 PMS balance */
+	c = ccg(&f->y, "00M");
+	assert_pence_eq(c->m[PAY_CORE_CONTRACT], 60000000);
+	assert_pence_eq(c->weighted, 9500500000000LL);
+	/* England: 372000.85 + 712000.00 */
+	assert_pence_eq(f->y.national.m[PAY_TOTAL_PUBLISHED], 108400085);
+}
+
+static void test_payments_reads_unknown_contract_type_and_na_averages(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_practice *p;
+
+	assert_int_equal(load(f, FIX "16-17-bom-crlf.csv"), ST_OK);
+	p = practice(&f->y, "A81002");
+	assert_int_equal(p->contract, PAY_CONTRACT_UNKNOWN);
+	assert_int_equal(p->dispensing, PAY_DISPENSING_UNKNOWN);
+	assert_pence_eq(p->registered, 0);
+	assert_pence_eq(p->m[PAY_OUT_OF_SCOPE], 500000);
+	assert_int_equal(practice(&f->y, "A81004")->contract, PAY_PMS);
+	assert_int_equal(practice(&f->y, "A81004")->dispensing, PAY_DISPENSING_YES);
+}
+
+static void test_payments_maps_shifted_2022_23_labels_by_meaning(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_practice *p;
+
+	assert_int_equal(load(f, FIX "22-23-shifted-labels.csv"), ST_OK);
+	p = practice(&f->y, "A81001");
+	/* CCG Code, Sub ICB NAME, Code, CCG NAME */
+	assert_string_equal(pay_text(&f->y, p, PAY_CCG_CODE), "16C");
+	assert_string_equal(pay_text(&f->y, p, PAY_CCG_NAME),
+			    "NHS NORTH EAST AND NORTH CUMBRIA ICB - 16C");
+	assert_string_equal(pay_text(&f->y, p, PAY_PCN_CODE), "U54321");
+	assert_string_equal(pay_text(&f->y, p, PAY_PCN_NAME), "Stockton North PCN");
+	/* Local Incentive Schemes 2500.00; Appraisal - Appraiser ... 150.00 */
+	assert_pence_eq(p->m[PAY_ENHANCED_SERVICES], 250000);
+	assert_pence_eq(p->m[PAY_DISCRETIONARY], 15000);
+	/* winter Access Fund 3000.00 */
+	assert_pence_eq(p->m[PAY_OUT_OF_SCOPE], 300000);
+	/* right of the total: PCN Enhanced Access 1200.00, Long Covid 40.00 */
+	assert_pence_eq(p->m[PAY_PCN_OUTSIDE], 120000);
+	assert_pence_eq(p->m[PAY_COVID_OUTSIDE], 4000);
+	assert_pence_eq(p->m[PAY_TOTAL_PUBLISHED], 31565000);
+	/* list sizes are quarterly means from 2018/19: 4029.25 */
+	assert_pence_eq(p->registered, 4029250000000LL);
+}
+
+static void test_payments_counts_local_es_once_in_2015_16(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_practice *p;
+	const struct pay_ccg *c;
+
+	assert_int_equal(load(f, FIX "15-16-les-parts.csv"), ST_OK);
+	/*
+	 * C85001: NHAIS 1200.50 + ISFE 300.25 = Total LES 1500.75, counted
+	 * once: enhanced 1500.75, not 3001.50.
+	 */
+	p = practice(&f->y, "C85001");
+	assert_pence_eq(p->m[PAY_ENHANCED_SERVICES], 150075);
+	assert_pence_eq(p->m[PAY_MEMO_LOCAL_ES], 150075);
+	/* Doctors.Retainer.Scheme.Payments 500.00 + "Appraisal Costs " 300.00 */
+	assert_pence_eq(p->m[PAY_DISCRETIONARY], 80000);
+	/* 9 decimals: 5209.497299123 */
+	assert_pence_eq(p->weighted, 5209497299123LL);
+	/* the CCG: weighted 5209.497299123 + 2999.000000001 */
+	c = ccg(&f->y, "02P");
+	assert_pence_eq(c->weighted, 8208497299124LL);
+	/* total 122400.84 + 59010.00 */
+	assert_pence_eq(c->m[PAY_TOTAL_PUBLISHED], 18141084);
+	assert_false(f->y.whole_pounds);
+}
+
+static void test_payments_rejects_local_es_parts_that_do_not_add_up(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_failing(f, FIX "15-16-les-parts-mismatch.csv", ST_DATA),
+			    FIX "15-16-les-parts-mismatch.csv:2:109: error: practice "
+			    "'C85001': the parts of the local enhanced services add up to "
+			    "1500.74 but their total is 1500.75 (difference -0.01)\n");
+}
+
+static void test_payments_keeps_whole_pound_rounding_per_ccg(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_ccg *c;
+
+	assert_int_equal(load(f, FIX "14-15-whole-pounds.csv"), ST_OK);
+	assert_true(f->y.whole_pounds);
+	/*
+	 * 02P: C85001 parts 1532 vs total 1534 (-2), C85003 2660 vs 2657
+	 * (+3): net +£1 over 2 practices; 02Q adds up exactly.
+	 */
+	assert_int_equal(f->y.n_rounding, 1);
+	assert_string_equal(f->y.pool + f->y.rounding[0].ccg, "02P");
+	assert_int_equal(f->y.rounding[0].practices, 2);
+	assert_pence_eq(f->y.rounding[0].diff, 100);
+	/* totals are kept as published: 1534 + 2657 */
+	c = ccg(&f->y, "02P");
+	assert_pence_eq(c->m[PAY_TOTAL_PUBLISHED], 419100);
+	/* and the parts as published: Global Sum 1000 + 2000, MPIG 50 */
+	assert_pence_eq(c->m[PAY_CORE_CONTRACT], 305000);
+
+	capture_begin();
+	pay_report_rounding(&f->y);
+	assert_string_equal(capture_end(),
+			    FIX "14-15-whole-pounds.csv: note: CCG 02P: components differ "
+			    "from published totals by £1 over 2 practices (whole-pound "
+			    "rounding in the source)\n"
+			    FIX "14-15-whole-pounds.csv: note: 2014/15: components differ "
+			    "from published totals by £1 over 2 of 3 practices in 1 CCG "
+			    "(whole-pound rounding in the source; totals are kept as "
+			    "published)\n");
+}
+
+static void test_payments_rejects_differences_rounding_cannot_explain(void **state)
+{
+	struct fixture *f = *state;
+
+	/* 9 amounts in the total: at most 10 x 50p = £5 of rounding; £8 is not */
+	assert_string_equal(load_failing(f, FIX "14-15-rounding-too-big.csv", ST_DATA),
+			    FIX "14-15-rounding-too-big.csv:2:92: error: practice 'C85001': "
+			    "the payments add up to 1532.00 but 'Total NHS Payments to "
+			    "General Practice' is 1540.00 (difference -8.00, more than "
+			    "whole-pound rounding explains)\n");
+}
+
+static void test_payments_reads_fractional_list_sizes(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_ccg *c;
+
+	assert_int_equal(load(f, FIX "18-19-fractional-lists.csv"), ST_OK);
+	c = ccg(&f->y, "00K");
+	/* 4095.25 + 2000.5 and 4512.75 + 2100.25 */
+	assert_pence_eq(c->registered, 6095750000000LL);
+	assert_pence_eq(c->weighted, 6613000000000LL);
+	/* Total Local Incentive Schemes 1000.00 in enhanced; GPFV 500 + Other 0.50 out */
+	assert_pence_eq(c->m[PAY_ENHANCED_SERVICES], 100000);
+	assert_pence_eq(c->m[PAY_OUT_OF_SCOPE], 50050);
+	assert_false(f->y.has[PAY_MEMO_VI]);	/* no V&I column in this file */
+}
+
+static void test_payments_keeps_columns_outside_the_total_apart(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_practice *p;
+
+	assert_int_equal(load(f, FIX "20-21-outside-total.csv"), ST_OK);
+	p = practice(&f->y, "A81001");
+	/* inside: 300000 + 40000 + PCN Participation 2000 = 342000 */
+	assert_pence_eq(p->m[PAY_TOTAL_PUBLISHED], 34200000);
+	assert_pence_eq(p->m[PAY_OUT_OF_SCOPE], 200000);
+	/* outside: PCN Leadership 1500 + PCN Workforce 7000; covid 6000 + 1000 */
+	assert_pence_eq(p->m[PAY_PCN_OUTSIDE], 850000);
+	assert_pence_eq(p->m[PAY_COVID_OUTSIDE], 700000);
+	assert_true(f->y.has[PAY_PCN_OUTSIDE]);
+	assert_string_equal(pay_text(&f->y, p, PAY_PCN_NAME), "Stockton PCN");
+}
+
+static void test_payments_judgement_calls_move_columns(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_practice *p;
+
+	f->o.group_cat[PAY_GROUP_VI] = PAY_ENHANCED_SERVICES;
+	f->o.group_cat[PAY_GROUP_LOCAL_ES] = PAY_OUT_OF_SCOPE;
+	f->o.group_cat[PAY_GROUP_OTHER_PAYMENTS] = PAY_CORE_CONTRACT;
+	assert_int_equal(load(f, FIX "16-17-bom-crlf.csv"), ST_OK);
+	pay_options_init(&f->o);
+	/* A81001: enhanced = Minor Surgery 1500.25 + V&I 2500.10 (LES out) */
+	p = practice(&f->y, "A81001");
+	assert_pence_eq(p->m[PAY_ENHANCED_SERVICES], 400035);
+	assert_pence_eq(p->m[PAY_OUT_OF_SCOPE], 80000);
+	/* the memos do not move */
+	assert_pence_eq(p->m[PAY_MEMO_VI], 250010);
+	assert_pence_eq(p->m[PAY_MEMO_LOCAL_ES], 80000);
+	/* A81002: Other Payments 5000.00 now core */
+	p = practice(&f->y, "A81002");
+	assert_pence_eq(p->m[PAY_CORE_CONTRACT], 500000);
+	assert_pence_eq(p->m[PAY_OUT_OF_SCOPE], 0);
+
+	assert_int_equal(pay_options_set(&f->o, PAY_GROUP_PCN_PARTICIPATION,
+					 "--pcn-participation", "enhanced"), 0);
+	assert_int_equal(f->o.group_cat[PAY_GROUP_PCN_PARTICIPATION], PAY_ENHANCED_SERVICES);
+	capture_begin();
+	assert_int_equal(pay_options_set(&f->o, PAY_GROUP_VI, "--vi", "maybe"), -1);
+	assert_string_equal(capture_end(),
+			    "pcbudget: error: option '--vi': 'maybe' is not 'out' or 'in'\n");
+	pay_options_init(&f->o);
+}
+
+static void test_payments_rejects_unknown_column_and_says_how_to_map_it(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_failing(f, FIX "16-17-unknown-column.csv", ST_DATA),
+			    FIX "16-17-unknown-column.csv:1:481: error: unknown column "
+			    "'Mystery Payments'\n"
+			    FIX "16-17-unknown-column.csv:1:481: note: map it by adding a row "
+			    "'mystery payments,<concept>,<category>' to a copy of the column "
+			    "table (pcbudget import-payments --print-columns) and passing "
+			    "that with --columns\n");
+}
+
+static void test_payments_locates_bad_rows(void **state)
+{
+	static const struct {
+		const char *file;
+		enum status st;
+		const char *err;
+	} cases[] = {
+		{ "16-17-bad-amount.csv", ST_DATA,
+		  "16-17-bad-amount.csv:3:90: error: column 'Global Sum': "
+		  "'5000x0.00' is not an amount\n" },
+		{ "16-17-duplicate-practice.csv", ST_DATA,
+		  "16-17-duplicate-practice.csv:4:28: error: practice 'A81001' is "
+		  "listed twice (first on line 2)\n" },
+		{ "16-17-total-mismatch.csv", ST_DATA,
+		  "16-17-total-mismatch.csv:3:148: error: practice 'A81004': the "
+		  "payments add up to 712000.00 but 'Total NHS Payments to General "
+		  "Practice' is 712000.01 (difference -0.01)\n" },
+		{ "16-17-ragged.csv", ST_DATA,
+		  "16-17-ragged.csv:3:178: error: row has 26 fields, the header has 25\n" },
+		{ "16-17-unterminated.csv", ST_DATA,
+		  "16-17-unterminated.csv:3:35: error: unterminated quoted field\n" },
+	};
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char path[256], want[512];
+
+		snprintf(path, sizeof(path), FIX "%s", cases[i].file);
+		snprintf(want, sizeof(want), FIX "%s", cases[i].err);
+		assert_string_equal(load_failing(f, path, cases[i].st), want);
+		assert_int_equal(f->y.n, 0);	/* nothing kept */
+	}
+}
+
+static void test_payments_takes_the_year_from_the_file_name(void **state)
+{
+	char buf[8];
+
+	(void)state;
+	assert_int_equal(pay_year_from_name("../data/16-17.csv"), 2016);
+	assert_int_equal(pay_year_from_name("payments-2019-20.csv"), 2019);
+	assert_int_equal(pay_year_from_name("x/22-23-shifted-labels.csv"), 2022);
+	assert_int_equal(pay_year_from_name("99-00.csv"), 2099);
+	assert_int_equal(pay_year_from_name("16-18.csv"), -1);	/* not consecutive */
+	assert_int_equal(pay_year_from_name("123-24.csv"), -1);
+	assert_int_equal(pay_year_from_name("payments.csv"), -1);
+	assert_int_equal(pay_year_from_name("16-17/payments.csv"), -1);	/* the file's name only */
+	assert_int_equal(pay_parse_year("2016/17"), 2016);
+	assert_int_equal(pay_parse_year("2016/18"), -1);
+	assert_int_equal(pay_parse_year("16/17"), -1);
+	assert_int_equal(pay_parse_year("2016/17x"), -1);
+	pay_year_label(2099, buf);
+	assert_string_equal(buf, "2099/00");
+}
+
+static void test_payments_reports_a_file_name_without_a_year(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_string_equal(load_failing(f, FIX "badname.csv", ST_USAGE),
+			    "pcbudget: error: cannot tell the financial year of '"
+			    FIX "badname.csv' from its name; name it YY-YY.csv (e.g. "
+			    "16-17.csv) or pass --year=2016/17\n");
+	/* with the year given, the same file reads */
+	pay_year_release(&f->y);
+	assert_int_equal(pay_read_year(&f->y, FIX "badname.csv", 2016, &f->m, &f->o),
+			 ST_OK);
+	assert_int_equal(f->y.n, 1);
+}
+
+static void test_payments_column_table_is_checked(void **state)
+{
+	static const char bad[] =
+		"header,concept,category,requires\n"
+		"global sum,Global sum,core_contract,\n"
+		"Global_Sum,Global sum again,core_contract,\n"
+		"qof,QOF,quality,\n";
+	struct pay_colmap m;
+	struct csv_table t;
+
+	(void)state;
+	csv_table_init(&t);
+	assert_int_equal(csv_read_mem(&t, "map.csv", bad, sizeof(bad) - 1, NULL), ST_OK);
+	pay_colmap_init(&m);
+	capture_begin();
+	assert_int_equal(pay_colmap_from_table(&m, &t), ST_CONFIG);
+	assert_string_equal(capture_end(),
+			    "map.csv:3:1: error: 'global sum' is already mapped on line 2\n"
+			    "map.csv:4:9: error: unknown category 'quality' (known: "
+			    "region_code ccg_code ccg_name pcn_code pcn_name practice_code "
+			    "practice_name contract_type dispensing registered_patients "
+			    "weighted_patients core_contract enhanced_services qof premises "
+			    "discretionary out_of_scope vi local_es pcn_participation "
+			    "other_payments local_es_part total deductions outside_total_pcn "
+			    "outside_total_covid derived info)\n");
+	csv_table_release(&t);
+}
+
+static void test_payments_builtin_table_knows_every_published_header(void **state)
+{
+	struct fixture *f = *state;
+	char path[512];
+	const char *dir = test_data_dir();
+	static const char *const files[] = {
+		"14-15.csv", "15-16.csv", "16-17.csv", "17-18.csv", "18-19.csv",
+		"19-20.csv", "20-21.csv", "21-22.csv", "22-23.csv",
+	};
+
+	if (!dir) {
+		printf("skipped: real data not found\n");
+		return;
+	}
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		struct csv_table t;
+		struct pay_layout l;
+
+		snprintf(path, sizeof(path), "%s/nhs-payments/%s", dir, files[i]);
+		csv_table_init(&t);
+		pay_layout_init(&l);
+		assert_int_equal(csv_read_file(&t, path, NULL), ST_OK);
+		assert_int_equal(pay_layout_build(&l, &t, &f->m, &f->o), ST_OK);
+		/* the 2022/23 labels resolve by meaning */
+		if (strcmp(files[i], "22-23.csv") == 0) {
+			assert_int_equal(l.text_col[PAY_CCG_NAME], csv_find_col(&t, "sub icb name"));
+			assert_int_equal(l.text_col[PAY_PCN_CODE], csv_find_col(&t, "code"));
+			assert_int_equal(l.text_col[PAY_PCN_NAME], csv_find_col(&t, "ccg name"));
+		}
+		pay_layout_release(&l);
+		csv_table_release(&t);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_payments_reads_bom_crlf_and_no_final_newline),
+		cmocka_unit_test(test_payments_reads_unknown_contract_type_and_na_averages),
+		cmocka_unit_test(test_payments_maps_shifted_2022_23_labels_by_meaning),
+		cmocka_unit_test(test_payments_counts_local_es_once_in_2015_16),
+		cmocka_unit_test(test_payments_rejects_local_es_parts_that_do_not_add_up),
+		cmocka_unit_test(test_payments_keeps_whole_pound_rounding_per_ccg),
+		cmocka_unit_test(test_payments_rejects_differences_rounding_cannot_explain),
+		cmocka_unit_test(test_payments_reads_fractional_list_sizes),
+		cmocka_unit_test(test_payments_keeps_columns_outside_the_total_apart),
+		cmocka_unit_test(test_payments_judgement_calls_move_columns),
+		cmocka_unit_test(test_payments_rejects_unknown_column_and_says_how_to_map_it),
+		cmocka_unit_test(test_payments_locates_bad_rows),
+		cmocka_unit_test(test_payments_takes_the_year_from_the_file_name),
+		cmocka_unit_test(test_payments_reports_a_file_name_without_a_year),
+		cmocka_unit_test(test_payments_column_table_is_checked),
+		cmocka_unit_test(test_payments_builtin_table_knows_every_published_header),
+	};
+
+	return cmocka_run_group_tests_name("payments", tests, setup, teardown);
+}
