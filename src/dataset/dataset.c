@@ -1155,8 +1155,10 @@ void dataset_release(struct dataset *ds)
 	dataset_init(ds);
 }
 
-enum status dataset_load(struct dataset *ds, const char *dir, int year,
-			 const struct params *p)
+/* dataset_load() and dataset_load_mem(): texts may be NULL. */
+static enum status load(struct dataset *ds, const char *dir,
+			const char *const *texts, int year,
+			const struct params *p)
 {
 	struct loader ld;
 	struct strmap services = { 0 };
@@ -1174,7 +1176,16 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 		enum status ts;
 
 		schema_table_init(&ld.tab[k]);
-		ts = schema_load(&ld.tab[k], dir, &table_specs[k]);
+		if (texts && texts[k]) {
+			size_t n = strlen(dir);
+			char *path = xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
+					       table_specs[k].file);
+
+			ts = schema_load_mem(&ld.tab[k], path, texts[k], &table_specs[k]);
+			free(path);
+		} else {
+			ts = schema_load(&ld.tab[k], dir, &table_specs[k]);
+		}
 		ld.ok[k] = ts == ST_OK;
 		/* a file that cannot be read outranks bad data */
 		if (ts == ST_NOINPUT || ts == ST_IO)
@@ -1221,4 +1232,17 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 	free(ld.has_contract_row);
 	free(ld.contract_row);
 	return st;
+}
+
+enum status dataset_load(struct dataset *ds, const char *dir, int year,
+			 const struct params *p)
+{
+	return load(ds, dir, NULL, year, p);
+}
+
+enum status dataset_load_mem(struct dataset *ds, const char *dir,
+			     const char *const *texts, int year,
+			     const struct params *p)
+{
+	return load(ds, dir, texts, year, p);
 }

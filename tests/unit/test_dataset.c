@@ -519,6 +519,51 @@ static void test_dataset_counts_days_open_in_the_year(void **state)
 	dataset_release(&ds);
 }
 
+/*
+ * dataset_load_mem(): tables given in memory are used instead of the
+ * files and named dir/<file> in messages; the others come from dir.
+ * Here practices.csv is on disk, qof.csv (with an unknown practice) in
+ * memory, so the message must name ds/qof.csv line 3.
+ */
+static void test_dataset_loads_tables_given_in_memory(void **state)
+{
+	const char *texts[11] = { NULL };
+	struct dataset ds;
+	struct params p;
+	const char *err;
+
+	(void)state;
+	/* write the base dataset, then remove the qof file from disk */
+	assert_int_equal(LOAD(&ds, &err, { "qof.csv", NULL }), ST_NOINPUT);
+	dataset_release(&ds);
+	texts[5] = "practice_code,points_achieved,prevalence_factor\n"
+		   "A00001,530.5,\nA00009,500,\n";
+	assert_string_equal(dataset_files[5], "qof.csv");
+	params_init(&p, method_param_specs, method_n_param_specs);
+	capture_begin();
+	dataset_init(&ds);
+	assert_int_equal(dataset_load_mem(&ds, "ds", texts, 2017, &p), ST_DATA);
+	err = capture_end();
+	assert_string_equal(err, "ds/qof.csv:3:1: error: unknown practice 'A00009' (not in practices.csv)\n");
+	dataset_release(&ds);
+
+	/* all of the base dataset from memory: the same as from the files */
+	for (size_t i = 0; i < N_BASE; i++) {
+		assert_string_equal(dataset_files[i], base[i].name);
+		texts[i] = base[i].text;
+	}
+	capture_begin();
+	dataset_init(&ds);
+	assert_int_equal(dataset_load_mem(&ds, "nowhere", texts, 2017, &p), ST_OK);
+	err = capture_end();
+	assert_string_equal(err, "");
+	assert_int_equal(ds.n_practices, 2);
+	assert_int_equal(ds.n_history, 6);
+	assert_pence_eq(ds.qof[0].points, 53050);
+	dataset_release(&ds);
+	params_release(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -537,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_reports_qof_points_above_those_available),
 		cmocka_unit_test(test_dataset_reports_negative_history_for_a_historic_share),
 		cmocka_unit_test(test_dataset_counts_days_open_in_the_year),
+		cmocka_unit_test(test_dataset_loads_tables_given_in_memory),
 	};
 
 	return cmocka_run_group_tests_name("dataset", tests, setup, teardown);
