@@ -894,7 +894,7 @@ static uint64_t prefix8(const char *s)
 
 	for (; i < 8 && s[i]; i++)
 		v = v << 8 | (unsigned char)s[i];
-	return v << (8 * (8 - i));
+	return i ? v << (8 * (8 - i)) : 0;	/* a shift by 64 is undefined */
 }
 
 static struct sort_key make_key(const char *a, const char *b, size_t idx)
@@ -927,6 +927,8 @@ static void sort_by_keys(void *base, size_t n, size_t sz, struct sort_key *k)
 {
 	char *tmp;
 
+	if (n == 0)
+		return;		/* base may be NULL, and memcpy(NULL, ..., 0) is undefined */
 	qsort(k, n, sizeof(*k), by_key);
 	tmp = xreallocarray(NULL, n ? n : 1, sz);
 	for (size_t i = 0; i < n; i++)
@@ -1025,8 +1027,9 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 		uint32_t *first;
 
 		p->line = csv_at(t, r, 0)->line;
-		if (!(load_row(&ld, r, p, &les_parts) &
-		      check_codes(&ld, r, p))) {
+		/* '&', not '&&': both run, so both report */
+		if (!((int)load_row(&ld, r, p, &les_parts) &
+		      (int)check_codes(&ld, r, p))) {
 			memset(p, 0, sizeof(*p));
 			continue;
 		}
