@@ -12,7 +12,8 @@
  * probabilities outside [0, 1], a practice without a contract or
  * without three years of history, a CCG without an allocation, a rate
  * parameter missing for the budget year.  The methodology (method.h)
- * then reads the dataset and never fails on data.
+ * then reads the dataset and never fails on data, except on figures
+ * too large for int64 pence (see method_compute()).
  *
  * Ownership: the dataset owns every string and array it holds; release
  * everything with dataset_release().  Indices (practice, ccg, service)

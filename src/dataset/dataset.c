@@ -976,7 +976,7 @@ static void check_area(struct loader *ld, const size_t *rows)
 	for (size_t a = 0; a < ds->n_area_lines; a++) {
 		const struct ds_area_line *al = &ds->area_lines[a];
 		int64_t sum = 0;
-		bool bad = false;
+		bool bad = false, over = false;	/* over: the sum passed INT64_MAX */
 
 		for (size_t i = 0; i < ds->n_practices; i++) {
 			const struct ds_practice *pr = &ds->practices[i];
@@ -993,16 +993,24 @@ static void check_area(struct loader *ld, const size_t *rows)
 				bad = true;
 				continue;
 			}
-			sum += basis_weight(pr, al);
+			if (!over && __builtin_add_overflow(sum, basis_weight(pr, al), &sum))
+				over = true;
 		}
-		if (!bad && sum > al->basis_total) {
+		if (!bad && (over || sum > al->basis_total)) {
 			char a_buf[MONEY_BUFSZ], b_buf[MONEY_BUFSZ];
 			unsigned dec = al->basis == BASIS_WEIGHTED_LIST ? WEIGHTED_DECIMALS :
 				       al->basis == BASIS_HISTORIC ? 2 : 0;
 
-			FAIL(ld, T_AREA, rows[a], AR_TOTAL,
-			     "area total %s is less than the %s of the practices in the dataset",
-			     fixed_format(al->basis_total, dec, a_buf), fixed_format(sum, dec, b_buf));
+			if (over)
+				FAIL(ld, T_AREA, rows[a], AR_TOTAL,
+				     "area total %s is less than what the practices in the dataset add up to (over %s)",
+				     fixed_format(al->basis_total, dec, a_buf),
+				     fixed_format(INT64_MAX, dec, b_buf));
+			else
+				FAIL(ld, T_AREA, rows[a], AR_TOTAL,
+				     "area total %s is less than the %s of the practices in the dataset",
+				     fixed_format(al->basis_total, dec, a_buf),
+				     fixed_format(sum, dec, b_buf));
 		}
 	}
 }

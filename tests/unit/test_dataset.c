@@ -493,6 +493,31 @@ static void test_dataset_reports_negative_history_for_a_historic_share(void **st
 	dataset_release(&ds);
 }
 
+/*
+ * Two practices of 9,223,372,036.854775807 and 5,100 weighted patients:
+ * their sum passes INT64_MAX billionths; the loader says so at the area
+ * total instead of overflowing.
+ */
+static void test_dataset_reports_an_area_basis_too_large_to_add_up(void **state)
+{
+	struct dataset ds;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(LOAD(&ds, &err,
+			      { "practices.csv",
+				"practice_code,practice_name,ccg_code,contract_type,registered_list,weighted_list,ooh_opt_out,dispensing,open_date,close_date\n"
+				"A00001,One Surgery,01A,GMS,7500,9223372036.854775807,yes,no,,\n"
+				"A00002,Two Surgery,01A,PMS,5000,5100,Yes,NO,1990-04-01,\n" },
+			      { "area_budgets.csv",
+				"year,line_code,line_name,category,amount,basis,area_basis_total\n"
+				"2017/18,SEN,Seniority,other,1.00,weighted_list,9223372036.854775807\n" }),
+			 ST_DATA);
+	assert_string_equal(err,
+			    "ds/area_budgets.csv:2:48: error: area total 9223372036.854775807 is less than what the practices in the dataset add up to (over 9223372036.854775807)\n");
+	dataset_release(&ds);
+}
+
 static void test_dataset_counts_days_open_in_the_year(void **state)
 {
 	struct dataset ds;
@@ -583,6 +608,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_reports_negative_history_for_a_historic_share),
 		cmocka_unit_test(test_dataset_counts_days_open_in_the_year),
 		cmocka_unit_test(test_dataset_loads_tables_given_in_memory),
+		cmocka_unit_test(test_dataset_reports_an_area_basis_too_large_to_add_up),
 	};
 
 	return cmocka_run_group_tests_name("dataset", tests, setup, teardown);
