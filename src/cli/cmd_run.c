@@ -429,6 +429,16 @@ enum status cmd_run(int argc, char **argv)
 	params_add_specs(&p, risk_param_specs, risk_n_param_specs);
 	dataset_init(&ds);
 	budget_init(&b);
+	{
+		struct stat sb;
+		int e = stat(dir, &sb) != 0 ? errno : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+
+		if (e) {
+			diag_error("cannot open dataset '%s': %s", dir, strerror(e));
+			st = ST_NOINPUT;
+			goto out;
+		}
+	}
 	if (!params_path)
 		params_path = default_params = xasprintf("%s/params.ini", dir);
 	pst = params_load(&p, params_path);

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dates.h"
 #include "diag.h"
@@ -723,6 +724,16 @@ enum status params_load(struct params *p, const char *path)
 	if (!f) {
 		diag_error("cannot open '%s': %s", path, strerror(errno));
 		return ST_NOINPUT;
+	}
+	{
+		struct stat sb;
+
+		/* fopen() opens a directory for reading; fread() then fails */
+		if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fclose(f);
+			diag_error("cannot open '%s': %s", path, strerror(EISDIR));
+			return ST_NOINPUT;
+		}
 	}
 	for (;;) {
 		size_t got;

@@ -374,6 +374,11 @@ static void test_params_missing_file_is_noinput(void **state)
 	assert_string_equal(capture_end(),
 			    "pcbudget: error: cannot open '/nonexistent/params.ini': No such file or directory\n");
 	assert_int_equal(st, ST_NOINPUT);
+	/* a directory opens for reading; it is refused as input, not a read error */
+	capture_begin();
+	st = params_load(&p, "/");
+	assert_string_equal(capture_end(), "pcbudget: error: cannot open '/': Is a directory\n");
+	assert_int_equal(st, ST_NOINPUT);
 	params_release(&p);
 }
 
