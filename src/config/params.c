@@ -757,6 +757,15 @@ enum status params_load(struct params *p, const char *path)
 	}
 	fclose(f);
 	buf[len] = '\0';
+	if (len >= 2 && (memcmp(buf, "\xff\xfe", 2) == 0 || memcmp(buf, "\xfe\xff", 2) == 0)) {
+		/* every other byte is a NUL: name the encoding instead */
+		free(p->path);
+		p->path = xstrdup(path);
+		diag_at(DIAG_ERROR, &(struct srcloc){ p->path, 1, 1 },
+			"file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+		free(buf);
+		return ST_CONFIG;
+	}
 	if (memchr(buf, '\0', len)) {
 		/* strlen() would stop there: report where the NUL is */
 		const char *nul = memchr(buf, '\0', len);

@@ -342,6 +342,31 @@ static void test_method_params_for_a_year_without_any_is_one_located_error(void 
 	params_release(&p);
 }
 
+/*
+ * Values no rule can use, each located at its value: an uplift or a
+ * growth below -100% (a negative payment) and a warning horizon past a
+ * century (it would pass any date).
+ */
+static void test_method_params_rejects_uplifts_below_minus_100_percent(void **state)
+{
+	struct params p;
+	struct method_params mp;
+
+	(void)state;
+	params_init(&p, method_param_specs, method_n_param_specs);
+	capture_begin();
+	assert_int_equal(params_load_string(&p, "params.ini",
+					    "[2017/18]\npms_uplift = -150%\nles_growth = -100%\n"
+					    "rent_review_uplift = -1.5\ncontract_warning_months = 1201\n"),
+			 ST_OK);
+	assert_int_equal(method_params_load(&p, 2017, &mp), ST_DATA);
+	assert_string_equal(capture_end(),
+			    "params.ini:2:14: error: 'pms_uplift' for [2017/18] must not be below -100%\n"
+			    "params.ini:4:22: error: 'rent_review_uplift' for [2017/18] must not be below -100%\n"
+			    "params.ini:5:27: error: 'contract_warning_months' for [2017/18] must be between 0 and 1200 (100 years)\n");
+	params_release(&p);
+}
+
 static void test_method_params_2017_18_defaults(void **state)
 {
 	struct params p;
@@ -614,6 +639,7 @@ int main(void)
 		cmocka_unit_test(test_method_computes_two_ccgs_to_the_penny),
 		cmocka_unit_test(test_method_target_from_weighted_population),
 		cmocka_unit_test(test_method_rules_flag_amounts_too_large_for_pence),
+		cmocka_unit_test(test_method_params_rejects_uplifts_below_minus_100_percent),
 		cmocka_unit_test(test_method_reports_figures_too_large_for_pence),
 	};
 

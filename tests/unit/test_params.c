@@ -402,6 +402,23 @@ static void test_params_loads_a_file_from_disk(void **state)
 	assert_int_equal(params_money(&p, "2016/17", "global_sum_price", &v), 0);
 	assert_pence_eq(v, 7999);
 	params_release(&p);
+
+	/* the same saved as UTF-16 (LE, with its byte order mark) */
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite("\xff\xfe[\0" "2\0", 1, 6, f);
+	fclose(f);
+	params_init(&p, specs, N_SPECS);
+	capture_begin();
+	assert_int_equal(params_load(&p, path), ST_CONFIG);
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "%s:1:1: error: file is UTF-16 (it starts with a "
+			 "UTF-16 byte order mark); save it as UTF-8\n", path);
+		assert_string_equal(capture_end(), want);
+	}
+	params_release(&p);
 	remove(path);
 }
 
