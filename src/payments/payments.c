@@ -734,6 +734,7 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 	struct pay_year *y = ld->y;
 	bool ok = true, overflow = false;
 	int64_t v, parts = 0;
+	const struct csv_cell *over_cell = NULL;	/* where a sum first overflowed */
 
 	*les_parts = 0;
 	for (size_t j = 0; j < l->n_amount_cols; j++) {
@@ -780,8 +781,18 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		case PAY_ROLE_WEIGHTED:
 			break;
 		}
+		if (overflow && !over_cell)
+			over_cell = cell;
 	}
-	overflow |= !add(&y->parts_sum, parts);
+	if (!overflow && !add(&y->parts_sum, parts)) {
+		struct srcloc loc;
+
+		csv_loc(t, row, &loc);
+		diag_at(DIAG_ERROR, &loc, "the amounts of the file up to this row are too large "
+			"to add up (over £92,233,720,368,547,758.07)");
+		ld->st = ST_DATA;
+		ok = false;
+	}
 	for (size_t j = 0; j < l->n_other_cols; j++) {
 		size_t c = l->other_cols[j];
 		const struct csv_cell *cell = row + c;
@@ -837,11 +848,8 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		}
 	}
 	if (overflow) {
-		struct srcloc loc;
-
-		csv_loc(t, row, &loc);
-		diag_at(DIAG_ERROR, &loc, "amounts on this row are too large to add up");
-		ld->st = ST_DATA;
+		cell_error(ld, over_cell, "makes the amounts on this row too large to add up",
+			   " (over £92,233,720,368,547,758.07)");
 		ok = false;
 	}
 	return ok;
