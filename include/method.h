@@ -69,8 +69,12 @@ struct method_params {
  * Resolves every parameter for the budget year from p (file values over
  * defaults).  A year with neither a [year] section nor built-in defaults
  * is one error; otherwise each missing value is reported where the
- * year's section is.  Returns ST_OK or ST_DATA (a parameter missing for
- * the budget year is a data error, exit 65).
+ * year's section is.  Then values no rule can use are reported at the
+ * value (or the section): a share outside 0-100%, a price, list or
+ * point count not above 0, an uplift or growth below -100%, a warning
+ * horizon outside 0-1200 months.  Returns ST_OK, ST_DATA (a parameter
+ * missing for the budget year is a data error, exit 65) or ST_CONFIG
+ * (a value out of range: a bad parameter file, exit 78).
  */
 enum status method_params_load(const struct params *p, int year,
 			       struct method_params *mp);

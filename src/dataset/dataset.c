@@ -721,6 +721,7 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 		const char *scode = NULL;
 		size_t si = 0, old;
 		long pi;
+		int rc_pay, rc_units;
 		bool have_service = false;
 		char *key;
 		const struct ds_service *sv;
@@ -734,8 +735,10 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 				     "unknown service '%s' (not in es_catalogue.csv)", scode);
 		}
 		chk(ld, schema_bool(t, r, PA_SIGNED, &pa.signed_up));
-		pa.has_payment = chk(ld, schema_money(t, r, PA_PAYMENT, &pa.last_year_payment)) == 1;
-		pa.has_units = chk(ld, schema_fixed(t, r, PA_UNITS, &pa.units)) == 1;
+		rc_pay = chk(ld, schema_money(t, r, PA_PAYMENT, &pa.last_year_payment));
+		rc_units = chk(ld, schema_fixed(t, r, PA_UNITS, &pa.units));
+		pa.has_payment = rc_pay == 1;
+		pa.has_units = rc_units == 1;
 		if (pi < 0 || !have_service)
 			continue;
 		key = xasprintf("%s\x1f%s", ds->practices[pi].code, scode);
@@ -748,7 +751,8 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 		}
 		free(key);
 		sv = &ds->services[si];
-		if (pa.signed_up && in_budget(ld, pi)) {
+		/* a bad amount was reported: do not also call it missing */
+		if (pa.signed_up && in_budget(ld, pi) && rc_pay >= 0 && rc_units >= 0) {
 			if (sv->type == ES_LES && !pa.has_payment)
 				FAIL(ld, T_PARTICIPATION, r, PA_PAYMENT,
 				     "a LES is budgeted from last year's payment: give 'last_year_payment'");

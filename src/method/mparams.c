@@ -152,5 +152,6 @@ enum status method_params_load(const struct params *p, int year,
 			"'contract_warning_months' for [%s] must be between 0 and 1200 (100 years)", s);
 		bad = 1;
 	}
-	return bad ? ST_DATA : ST_OK;
+	/* a value of the wrong range is a bad parameter file (78), not bad data */
+	return bad ? ST_CONFIG : ST_OK;
 }

@@ -380,6 +380,37 @@ static void test_dataset_reports_bad_catalogue_rows(void **state)
 	dataset_release(&ds);
 }
 
+/*
+ * A LES payment that is there but malformed is one error at the cell,
+ * not also "give 'last_year_payment'"; an empty one is the missing
+ * value.
+ */
+static void test_dataset_reports_a_bad_payment_once(void **state)
+{
+	struct dataset ds;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(LOAD(&ds, &err,
+			      { "es_participation.csv",
+				"practice_code,service_code,signed_up,last_year_payment,activity_units\n"
+				"A00001,EXT,yes,,\n"
+				"A00001,UNP,no,21525.00,\n"
+				"A00002,ANT,yes,12000.005,\n" }),
+			 ST_DATA);
+	assert_string_equal(err,
+			    "ds/es_participation.csv:4:16: error: column 'last_year_payment': '12000.005' is not an amount (too many decimal places)\n");
+	dataset_release(&ds);
+	assert_int_equal(LOAD(&ds, &err,
+			      { "es_participation.csv",
+				"practice_code,service_code,signed_up,last_year_payment,activity_units\n"
+				"A00002,ANT,yes,,\n" }),
+			 ST_DATA);
+	assert_string_equal(err,
+			    "ds/es_participation.csv:2:16: error: a LES is budgeted from last year's payment: give 'last_year_payment'\n");
+	dataset_release(&ds);
+}
+
 static void test_dataset_reports_missing_and_unknown_columns_and_files(void **state)
 {
 	struct dataset ds;
@@ -601,6 +632,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_reports_a_probability_outside_0_and_1),
 		cmocka_unit_test(test_dataset_reports_a_rate_parameter_missing_for_the_year),
 		cmocka_unit_test(test_dataset_reports_bad_catalogue_rows),
+		cmocka_unit_test(test_dataset_reports_a_bad_payment_once),
 		cmocka_unit_test(test_dataset_reports_missing_and_unknown_columns_and_files),
 		cmocka_unit_test(test_dataset_reports_missing_contract_history_and_allocation),
 		cmocka_unit_test(test_dataset_reports_contract_rules),

@@ -359,7 +359,7 @@ static void test_method_params_rejects_uplifts_below_minus_100_percent(void **st
 					    "[2017/18]\npms_uplift = -150%\nles_growth = -100%\n"
 					    "rent_review_uplift = -1.5\ncontract_warning_months = 1201\n"),
 			 ST_OK);
-	assert_int_equal(method_params_load(&p, 2017, &mp), ST_DATA);
+	assert_int_equal(method_params_load(&p, 2017, &mp), ST_CONFIG);
 	assert_string_equal(capture_end(),
 			    "params.ini:2:14: error: 'pms_uplift' for [2017/18] must not be below -100%\n"
 			    "params.ini:4:22: error: 'rent_review_uplift' for [2017/18] must not be below -100%\n"
