@@ -28,7 +28,8 @@ struct outfile {
 
 /*
  * Opens path for writing (through a temporary sibling).  Returns ST_OK
- * or ST_NOOUTPUT after reporting "cannot create '<path>': <reason>".
+ * or ST_NOOUTPUT after reporting "cannot create '<path>': <reason>";
+ * then of holds nothing (closing or aborting it is allowed, not needed).
  */
 enum status outfile_open(struct outfile *of, const char *path);
 
@@ -45,6 +46,15 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
  * spreadsheet shows it as text rather than running it as a formula.
  */
 void outfile_csv_field(struct outfile *of, const char *s, bool neutralise);
+
+/*
+ * Pushes what is buffered to the file (fflush() and ferror()) without
+ * closing or publishing it, so that several files can be known complete
+ * before any is renamed.  A failure is recorded like a failed write
+ * (sticky, with its errno) and reported by outfile_close(); nothing is
+ * printed here.  Returns ST_OK or ST_IO.
+ */
+enum status outfile_flush(struct outfile *of);
 
 /*
  * Flushes, checks and closes; renames the temporary file into place.
