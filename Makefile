@@ -105,7 +105,7 @@ $(BUILD)/bench_%: $(BUILD)/tests/bench/bench_%.o $(BUILD)/libpcbudget.a
 DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
             libinih-dev libjansson-dev nettle-dev libxlsxwriter-dev \
             libsqlite3-dev python3-pandas python3-openpyxl unzip clang libomp-14-dev \
-            chromium valgrind
+            chromium valgrind time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
