@@ -21,6 +21,7 @@ extern const struct command commands[];
 
 enum status cmd_validate(int argc, char **argv);
 enum status cmd_import_payments(int argc, char **argv);
+enum status cmd_history(int argc, char **argv);
 
 /*
  * Prints "Try 'pcbudget[ <cmd>] --help' for more information." to

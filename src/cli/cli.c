@@ -21,6 +21,7 @@
 const struct command commands[] = {
 	{ "validate", cmd_validate, "check input files and report every error" },
 	{ "import-payments", cmd_import_payments, "read NHS Payments to General Practice files, by practice and CCG" },
+	{ "history", cmd_history, "a CCG's last years of payments by category, beside England" },
 	{ NULL, NULL, NULL },
 };
 

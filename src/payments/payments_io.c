@@ -5,12 +5,14 @@
  * manifest.txt) so that either all of them appear or none does.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "diag.h"
 #include "money.h"
 #include "outfile.h"
@@ -72,6 +74,71 @@ const char *pay_options_word(const struct pay_options *o, enum pay_group g)
 		if (o->group_cat[g] == choices[g].cats[i])
 			return choices[g].words[i];
 	return "?";
+}
+
+const char pay_settings_help[] =
+	"      --year=YYYY/YY         the year of FILE if its name does not say (one FILE)\n"
+	"      --columns=FILE         column table to use instead of the built-in one\n"
+	"      --vi=out|in            vaccination and immunisation: out of scope\n"
+	"                             (default) or in enhanced_services; always in memo_vi\n"
+	"      --local-es=enhanced|out  local enhanced services / incentive schemes:\n"
+	"                             in enhanced_services (default) or out of scope;\n"
+	"                             always in memo_local_es\n"
+	"      --pcn-participation=out|enhanced  PCN Participation (default out)\n"
+	"      --other-payments=out|core  Other Payments: out of scope (default) or\n"
+	"                             core_contract (part of it is APMS contract value)\n"
+	"      --threads=N            read files on N threads (default: one per CPU)\n";
+
+void pay_settings_init(struct pay_settings *s)
+{
+	pay_options_init(&s->o);
+	s->columns = NULL;
+	s->start = 0;
+}
+
+int pay_settings_option(struct pay_settings *s, int c, const char *arg)
+{
+	static const char *const group_opts[PAY_N_GROUPS] = {
+		[PAY_GROUP_VI] = "--vi",
+		[PAY_GROUP_LOCAL_ES] = "--local-es",
+		[PAY_GROUP_PCN_PARTICIPATION] = "--pcn-participation",
+		[PAY_GROUP_OTHER_PAYMENTS] = "--other-payments",
+	};
+	unsigned long v;
+	enum pay_group g;
+
+	switch (c) {
+	case PAY_OPT_YEAR:
+		s->start = pay_parse_year(arg);
+		if (s->start < 0)
+			return diag_error("option '--year': '%s' is not a financial "
+					  "year like 2016/17", arg);
+		return 0;
+	case PAY_OPT_COLUMNS:
+		s->columns = arg;
+		return 0;
+	case PAY_OPT_THREADS:
+		if (cli_parse_ulong("--threads", arg, 1, 64, &v))
+			return -1;
+		workers_set_threads((unsigned)v);
+		return 0;
+	case PAY_OPT_VI:
+	case PAY_OPT_LOCAL_ES:
+	case PAY_OPT_PCN_PARTICIPATION:
+	case PAY_OPT_OTHER_PAYMENTS:
+		g = (enum pay_group)(PAY_GROUP_VI + (c - PAY_OPT_VI));
+		return pay_options_set(&s->o, g, group_opts[g], arg);
+	default:
+		BUG("pay_settings_option(%d)", c);
+	}
+}
+
+void pay_tune_malloc(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
 }
 
 enum status pay_read_year(struct pay_year *y, const char *path, int start,
@@ -187,7 +254,7 @@ static char *whole_pounds(int64_t pence, char buf[MONEY_BUFSZ])
 	return buf;
 }
 
-void pay_report_rounding(const struct pay_year *y)
+void pay_report_rounding(const struct pay_year *y, bool per_ccg)
 {
 	struct srcloc loc = { y->path, 0, 0 };
 	size_t practices = 0;
@@ -197,11 +264,12 @@ void pay_report_rounding(const struct pay_year *y)
 	for (size_t i = 0; i < y->n_rounding; i++) {
 		const struct pay_rounding *r = &y->rounding[i];
 
-		diag_at(DIAG_NOTE, &loc,
-			"CCG %s: components differ from published totals by %s "
-			"over %zu practice%s (whole-pound rounding in the source)",
-			y->pool + r->ccg, whole_pounds(r->diff, buf),
-			r->practices, r->practices == 1 ? "" : "s");
+		if (per_ccg)
+			diag_at(DIAG_NOTE, &loc,
+				"CCG %s: components differ from published totals by "
+				"%s over %zu practice%s (whole-pound rounding in the "
+				"source)", y->pool + r->ccg, whole_pounds(r->diff, buf),
+				r->practices, r->practices == 1 ? "" : "s");
 		practices += r->practices;
 		diff += r->diff;
 	}
