@@ -178,11 +178,32 @@ struct read_jobs {
 	const struct pay_options *o;
 	struct diag_deferred **held;
 	enum status *st;
+	size_t *order;
 };
 
-static void read_job(void *ctx, size_t i)
+/*
+ * Job order that starts the biggest jobs first, so that the last job to
+ * finish is a small one (fewer idle threads at the end).  Returns a
+ * permutation of 0..n-1 (free() it); ties keep index order.
+ */
+static size_t *largest_first(const int64_t *size, size_t n)
+{
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		for (; j > 0 && size[order[j - 1]] < size[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	return order;
+}
+
+static void read_job(void *ctx, size_t k)
 {
 	struct read_jobs *j = ctx;
+	size_t i = j->order[k];
 
 	diag_defer_begin();
 	j->st[i] = pay_read_year(&j->years[i], j->paths[i], j->start, j->m, j->o);
@@ -206,12 +227,19 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 		 * each one's messages back, then print those in file order,
 		 * as a sequential run would have.
 		 */
+		int64_t *size = xcalloc(n, sizeof(*size));
 		struct read_jobs j = {
 			years, paths, start_override, m, o,
-			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)),
+			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)), NULL,
 		};
+		struct stat sb;
 
+		for (size_t i = 0; i < n; i++)
+			size[i] = stat(paths[i], &sb) == 0 ? (int64_t)sb.st_size : 0;
+		j.order = largest_first(size, n);
+		free(size);
 		workers_run(n, read_job, &j);
+		free(j.order);
 		for (size_t i = 0; i < n; i++) {
 			diag_replay(j.held[i]);
 			st = status_worst(st, j.st[i]);
@@ -447,11 +475,13 @@ static void format_history(struct row *r, const struct pay_year *y)
 struct format_jobs {
 	struct row *r;
 	const struct pay_year *years;
+	size_t *order;
 };
 
-static void format_job(void *ctx, size_t i)
+static void format_job(void *ctx, size_t k)
 {
 	struct format_jobs *j = ctx;
+	size_t i = j->order[k];
 
 	format_history(&j->r[i], &j->years[i]);
 }
@@ -460,7 +490,13 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
 	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
-	struct format_jobs j = { r, years };
+	int64_t *size = xcalloc(n ? n : 1, sizeof(*size));
+	struct format_jobs j = { r, years, NULL };
+
+	for (size_t i = 0; i < n; i++)
+		size[i] = (int64_t)years[i].n;
+	j.order = largest_first(size, n);
+	free(size);
 
 	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
 		     "practice_code,practice_name,contract_type,dispensing,"
@@ -468,6 +504,7 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 	put_money_header(of);
 	/* formatting is most of the work, and years are independent */
 	workers_run(n, format_job, &j);
+	free(j.order);
 	for (size_t i = 0; i < n; i++) {
 		outfile_write(of, r[i].buf, r[i].len);
 		free(r[i].buf);
