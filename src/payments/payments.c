@@ -70,6 +70,7 @@ void pay_options_init(struct pay_options *o)
 	o->group_cat[PAY_GROUP_LOCAL_ES] = PAY_ENHANCED_SERVICES;
 	o->group_cat[PAY_GROUP_PCN_PARTICIPATION] = PAY_OUT_OF_SCOPE;
 	o->group_cat[PAY_GROUP_OTHER_PAYMENTS] = PAY_OUT_OF_SCOPE;
+	o->split = NULL;
 }
 
 const char *pay_group_name(enum pay_group g)
@@ -272,6 +273,7 @@ void pay_layout_release(struct pay_layout *l)
 	free(l->cols);
 	free(l->amount_cols);
 	free(l->other_cols);
+	free(l->split_class);
 	pay_layout_init(l);
 }
 
@@ -447,6 +449,21 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 		pay_layout_release(l);
 		return st;
 	}
+	if (o->split) {
+		l->n_split = o->split->n_classes;
+		l->split_class = xcalloc(t->n_cols, sizeof(*l->split_class));
+		for (size_t c = 0; c < t->n_cols; c++) {
+			int k = -1;
+
+			if (l->cols[c].role == PAY_ROLE_COMPONENT)
+				k = o->split->classify(t->norm[c],
+						       (enum pay_money)l->cols[c].target,
+						       o->split->ctx);
+			if (k >= (int)l->n_split)
+				BUG("split class %d of %zu", k, l->n_split);
+			l->split_class[c] = k;
+		}
+	}
 	/* the row loop visits only the columns it uses, amounts apart */
 	l->amount_cols = xcalloc(t->n_cols, sizeof(*l->amount_cols));
 	l->other_cols = xcalloc(t->n_cols, sizeof(*l->other_cols));
@@ -558,6 +575,7 @@ void pay_year_release(struct pay_year *y)
 	free(y->pool);
 	free(y->rounding);
 	free(y->ccgs);
+	free(y->split);
 	pay_year_init(y);
 }
 
@@ -734,6 +752,7 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 	struct pay_year *y = ld->y;
 	bool ok = true, overflow = false;
 	int64_t v, parts = 0;
+	int64_t *split = y->split ? y->split + (size_t)p->split_row * y->n_split : NULL;
 
 	*les_parts = 0;
 	for (size_t j = 0; j < l->n_amount_cols; j++) {
@@ -751,6 +770,8 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		case PAY_ROLE_COMPONENT:
 			overflow |= !add(&p->m[pc->target], v);
 			overflow |= !add(&parts, v);
+			if (split && l->split_class[c] >= 0)
+				overflow |= !add(&split[l->split_class[c]], v);
 			if (pc->is_vi)
 				overflow |= !add(&p->m[PAY_MEMO_VI], v);
 			if (pc->is_local_es)
@@ -1013,6 +1034,11 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 	y->whole_pounds = true;
 	y->p = xcalloc(t->n_rows ? t->n_rows : 1, sizeof(*y->p));
 	y->alloc = t->n_rows;
+	if (l->n_split) {
+		y->n_split = l->n_split;
+		y->split = xcalloc(t->n_rows ? t->n_rows * l->n_split : 1,
+				   sizeof(*y->split));
+	}
 	y->pool = xmalloc(65536);
 	y->pool_alloc = 65536;
 	y->pool[0] = '\0';
@@ -1027,9 +1053,13 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 		uint32_t *first;
 
 		p->line = csv_at(t, r, 0)->line;
+		p->split_row = (uint32_t)y->n;
 		if (!(load_row(&ld, r, p, &les_parts) &
 		      check_codes(&ld, r, p))) {
 			memset(p, 0, sizeof(*p));
+			if (y->split)
+				memset(y->split + y->n * y->n_split, 0,
+				       y->n_split * sizeof(*y->split));
 			continue;
 		}
 
