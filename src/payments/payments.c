@@ -602,16 +602,18 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 
 /*
  * A set of pool strings (practice or CCG codes) with a value each:
- * open addressing, FNV-1a, sized once for the rows of a file.
+ * open addressing, FNV-1a, sized once for the rows of a file.  Keys are
+ * pool offsets, not pointers (strmap.h), because the pool moves as it
+ * grows while the file is read.
  */
-struct strmap {
+struct poolmap {
 	const struct pay_year *y;
 	uint32_t *key;		/* pool offset + 1; 0 = empty slot */
 	uint32_t *val;
 	size_t mask;
 };
 
-static void strmap_init(struct strmap *h, const struct pay_year *y, size_t n)
+static void poolmap_init(struct poolmap *h, const struct pay_year *y, size_t n)
 {
 	size_t size = 16;
 
@@ -623,7 +625,7 @@ static void strmap_init(struct strmap *h, const struct pay_year *y, size_t n)
 	h->mask = size - 1;
 }
 
-static void strmap_release(struct strmap *h)
+static void poolmap_release(struct poolmap *h)
 {
 	free(h->key);
 	free(h->val);
@@ -633,7 +635,7 @@ static void strmap_release(struct strmap *h)
  * Finds the string at pool offset off; if absent, adds it with value v.
  * Returns a pointer to the stored value and sets *found.
  */
-static uint32_t *strmap_put(struct strmap *h, uint32_t off, uint32_t v,
+static uint32_t *poolmap_put(struct poolmap *h, uint32_t off, uint32_t v,
 			    bool *found)
 {
 	const char *s = h->y->pool + off;
@@ -892,11 +894,6 @@ static bool check_codes(struct loader *ld, size_t r,
 	return ok;
 }
 
-static char *fmt_money(int64_t pence, char buf[MONEY_BUFSZ])
-{
-	return money_format(pence, buf);
-}
-
 /*
  * A sort key: two strings and the index of what they belong to, with
  * the first 8 bytes of each packed big-endian so that most comparisons
@@ -970,9 +967,9 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 	struct pay_year *y = ld->y;
 	const struct csv_table *t = ld->t;
 	int64_t bound = 50 * ((int64_t)ld->l->n_components + 1);
-	struct strmap ccgs;
+	struct poolmap ccgs;
 
-	strmap_init(&ccgs, y, n_mm);
+	poolmap_init(&ccgs, y, n_mm);
 	for (size_t i = 0; i < n_mm; i++) {
 		const struct pay_practice *p = &y->p[mm[i].practice];
 		int64_t total = p->m[PAY_TOTAL_PUBLISHED];
@@ -989,14 +986,14 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 				"practice '%s': the payments add up to %s but '%s' "
 				"is %s (difference %s%s)",
 				pay_text(y, p, PAY_PRACTICE_CODE),
-				fmt_money(mm[i].parts, a),
+				money_format(mm[i].parts, a),
 				csv_text(t, csv_header(t, (size_t)ld->l->total_col)),
-				fmt_money(total, b), fmt_money(diff, d),
+				money_format(total, b), money_format(diff, d),
 				y->whole_pounds ? ", more than whole-pound rounding explains" : "");
 			ld->st = ST_DATA;
 			continue;
 		}
-		slot = strmap_put(&ccgs, p->text[PAY_CCG_CODE],
+		slot = poolmap_put(&ccgs, p->text[PAY_CCG_CODE],
 				  (uint32_t)y->n_rounding, &found);
 		if (!found) {
 			y->rounding = xreallocarray(y->rounding, y->n_rounding + 1,
@@ -1007,7 +1004,7 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 		y->rounding[*slot].practices++;
 		y->rounding[*slot].diff += diff;
 	}
-	strmap_release(&ccgs);
+	poolmap_release(&ccgs);
 	{
 		struct sort_key *k = xreallocarray(NULL, y->n_rounding + 1, sizeof(*k));
 
@@ -1022,7 +1019,7 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			  const struct pay_layout *l, int start)
 {
 	struct loader ld = { y, t, l, ST_OK };
-	struct strmap practices, ccgs;
+	struct poolmap practices, ccgs;
 	struct mismatch *mm = NULL;
 	size_t n_mm = 0, alloc_mm = 0;
 
@@ -1043,8 +1040,8 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 	y->pool_alloc = 65536;
 	y->pool[0] = '\0';
 	y->pool_len = 1;
-	strmap_init(&practices, y, t->n_rows);
-	strmap_init(&ccgs, y, t->n_rows);
+	poolmap_init(&practices, y, t->n_rows);
+	poolmap_init(&ccgs, y, t->n_rows);
 
 	for (size_t r = 0; r < t->n_rows && !diag_limit_reached(); r++) {
 		struct pay_practice *p = &y->p[y->n];
@@ -1063,7 +1060,7 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			continue;
 		}
 
-		first = strmap_put(&practices, p->text[PAY_PRACTICE_CODE],
+		first = poolmap_put(&practices, p->text[PAY_PRACTICE_CODE],
 				   p->line, &found);
 		if (found) {
 			struct srcloc loc;
@@ -1074,7 +1071,7 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 				pay_text(y, p, PAY_PRACTICE_CODE), *first);
 			ld.st = ST_DATA;
 		}
-		first = strmap_put(&ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
+		first = poolmap_put(&ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
 		if (found && strcmp(pay_text(y, p, PAY_CCG_NAME),
 				    pay_text(y, &y->p[*first], PAY_CCG_NAME)) != 0) {
 			struct srcloc loc;
@@ -1094,9 +1091,9 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			diag_at(DIAG_ERROR, &loc,
 				"practice '%s': the parts of the local enhanced services "
 				"add up to %s but their total is %s (difference %s)",
-				pay_text(y, p, PAY_PRACTICE_CODE), fmt_money(les_parts, a),
-				fmt_money(p->m[PAY_MEMO_LOCAL_ES], b),
-				fmt_money(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
+				pay_text(y, p, PAY_PRACTICE_CODE), money_format(les_parts, a),
+				money_format(p->m[PAY_MEMO_LOCAL_ES], b),
+				money_format(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
 			ld.st = ST_DATA;
 		}
 		for (size_t k = 0; k < PAY_N_CATS; k++)
@@ -1111,8 +1108,8 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 	if (n_mm)
 		settle_mismatches(&ld, mm, n_mm);
 	free(mm);
-	strmap_release(&practices);
-	strmap_release(&ccgs);
+	poolmap_release(&practices);
+	poolmap_release(&ccgs);
 	if (ld.st != ST_OK || diag_limit_reached()) {
 		pay_year_release(y);
 		return ST_DATA;
