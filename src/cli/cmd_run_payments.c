@@ -10,6 +10,7 @@
  * --from-payments is given.
  */
 #include <dirent.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -56,8 +57,13 @@ static const char run_payments_help[] =
 	"Example:\n"
 	"  pcbudget run --from-payments=../shared/data/nhs-payments --year=2017/18 --backtest\n";
 
-/* The files of dir whose names carry a year in [from, to]; sorted by name. */
-static char **year_files(const char *dir, int from, int to, size_t *n)
+/*
+ * The files of dir whose names carry a year in [from, to], sorted by
+ * name, into *out (free_files()).  Returns ST_OK or ST_NOINPUT after
+ * reporting a directory that cannot be opened.
+ */
+static enum status year_files(const char *dir, int from, int to, char ***files,
+			      size_t *n)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
@@ -65,8 +71,11 @@ static char **year_files(const char *dir, int from, int to, size_t *n)
 	size_t alloc = 0;
 
 	*n = 0;
-	if (!d)
-		return NULL;
+	*files = NULL;
+	if (!d) {
+		diag_error("cannot open directory '%s': %s", dir, strerror(errno));
+		return ST_NOINPUT;
+	}
 	while ((e = readdir(d)) != NULL) {
 		size_t len = strlen(e->d_name);
 		int y;
@@ -87,7 +96,8 @@ static char **year_files(const char *dir, int from, int to, size_t *n)
 			out[j] = out[j - 1];
 			out[j - 1] = t;
 		}
-	return out;
+	*files = out;
+	return ST_OK;
 }
 
 static void free_files(char **f, size_t n)
@@ -315,8 +325,10 @@ enum status cmd_run_payments(int argc, char **argv)
 		return st;
 
 	/* the years before Y only */
-	files = year_files(dir, 0, year - 1, &n);
-	if (!files && n == 0) {
+	st = year_files(dir, 0, year - 1, &files, &n);
+	if (st != ST_OK)
+		goto out;
+	if (n == 0) {
 		char y1[8];
 
 		pay_year_label(year - 1, y1);
@@ -358,7 +370,9 @@ enum status cmd_run_payments(int argc, char **argv)
 		size_t nt;
 		struct pb_backtest b;
 
-		target = year_files(dir, year, year, &nt);
+		st = year_files(dir, year, year, &target, &nt);
+		if (st != ST_OK)
+			goto out;
 		if (nt != 1) {
 			diag_error("--backtest needs exactly one payment file for %d/%02d "
 				   "in '%s' (found %zu)", year, (year + 1) % 100, dir, nt);
