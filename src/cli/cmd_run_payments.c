@@ -210,8 +210,12 @@ static enum status write_manifest(const struct pb_result *r,
 		outfile_printf(&of, "rate.%s = %" PRId64 " -> %" PRId64 " pence from %d (%s)\n",
 			       p->rates[i].header, p->rates[i].from, p->rates[i].to,
 			       p->rates[i].year, p->rates[i].source);
-	outfile_printf(&of, "arrears_share = 0.25 (an ended service's last quarter is paid "
-		       "in arrears [A])\ncontingency = 0.5%%\nnon_recurrent_reserve = 1%%\n");
+	outfile_printf(&of, "arrears_ppm = %" PRId64 " (share of an ended service paid in "
+		       "arrears in its first year without it: its last quarter [A])\n"
+		       "contingency_ppm = %" PRId64 " (of the allocation [V] methodology §2.6)\n"
+		       "non_recurrent_reserve_ppm = %" PRId64 " (of the allocation [V] "
+		       "methodology §2.6)\n", p->arrears_ppm, p->contingency_ppm,
+		       p->reserve_ppm);
 	outfile_printf(&of, "\n[derived]\n");
 	if (r->derived.have_before)
 		outfile_printf(&of, "list_growth = %" PRId64 " / %" PRId64 " (England's "
