@@ -3,7 +3,6 @@
  * of the published files (tests/fixtures/payments/, README in the data
  * folder), every error located, the judgement calls switchable.
  *
-
  * Expected amounts are worked out by hand from the fixture rows in the
  * comments next to each assertion (pence).
  */
