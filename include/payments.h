@@ -28,6 +28,9 @@
 
 #define PAY_LIST_DECIMALS 9
 
+/* Readable bytes after a year's last text, so writers may copy 16 at a time. */
+#define PAY_POOL_SLACK 16
+
 /*
  * The amounts kept for a practice (or summed for a CCG).  The first
  * PAY_N_CATS are the parts of the published total and add up to it;
@@ -257,7 +260,8 @@ struct pay_year {
 	char label[8];		/* "2016/17" */
 	struct pay_practice *p;	/* sorted by CCG code, then practice code */
 	size_t n, alloc;
-	char *pool;		/* NUL-terminated strings; offset 0 is "" */
+	char *pool;		/* NUL-terminated strings; offset 0 is "";
+				 * PAY_POOL_SLACK zero bytes follow the last */
 	size_t pool_len, pool_alloc;
 	bool has[PAY_N_MONEY];
 	bool has_pcn;

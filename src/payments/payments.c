@@ -585,10 +585,10 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 
 	if (len == 0)
 		return 0;
-	if (y->pool_len + len + 1 > y->pool_alloc) {
+	if (y->pool_len + len + 1 + PAY_POOL_SLACK > y->pool_alloc) {
 		size_t n = y->pool_alloc ? y->pool_alloc * 2 : 65536;
 
-		while (n < y->pool_len + len + 1)
+		while (n < y->pool_len + len + 1 + PAY_POOL_SLACK)
 			n *= 2;
 		y->pool = xrealloc(y->pool, n);
 		y->pool_alloc = n;
@@ -597,6 +597,7 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 	memcpy(y->pool + off, s, len);
 	y->pool[off + len] = '\0';
 	y->pool_len += len + 1;
+	memset(y->pool + y->pool_len, 0, PAY_POOL_SLACK);
 	return off;
 }
 
@@ -1036,9 +1037,8 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 		y->split = xcalloc(t->n_rows ? t->n_rows * l->n_split : 1,
 				   sizeof(*y->split));
 	}
-	y->pool = xmalloc(65536);
+	y->pool = xcalloc(1, 65536);	/* "" at 0, then zeros: the slack */
 	y->pool_alloc = 65536;
-	y->pool[0] = '\0';
 	y->pool_len = 1;
 	poolmap_init(&practices, y, t->n_rows);
 	poolmap_init(&ccgs, y, t->n_rows);
