@@ -287,6 +287,7 @@ static void print_summary(const char *dir, const char *out, const struct dataset
 {
 	char buf[MONEY_BUFSZ], buf2[MONEY_BUFSZ], label[64];
 	size_t n_ending = 0;
+	int64_t share;
 
 	printf("pcbudget run: %s, budget year %s: %zu practices in %zu CCG%s\n", dir,
 	       mp->section, (size_t)b->total.n_practices, ds->n_ccgs, ds->n_ccgs == 1 ? "" : "s");
@@ -306,10 +307,9 @@ static void print_summary(const char *dir, const char *out, const struct dataset
 			 fixed_format(mp->nonrecurrent_reserve_rate, 4, buf));
 		summary_line(label, bc->reserve);
 		summary_line("headroom", bc->headroom);
-		if (bc->allocation > 0)
-			printf("  headroom is %s%% of the allocation\n",
-			       fixed_format(method_div_round((method_i128)bc->headroom * 10000,
-							     bc->allocation), 2, buf));
+		if (bc->allocation > 0 && method_div_fits((method_i128)bc->headroom * 10000,
+							  bc->allocation, &share))
+			printf("  headroom is %s%% of the allocation\n", fixed_format(share, 2, buf));
 		if (bc->has_target)
 			printf("  distance from target %s%% (target %s)\n",
 			       fixed_format(bc->distance_bp, 2, buf),
@@ -429,6 +429,16 @@ enum status cmd_run(int argc, char **argv)
 	params_add_specs(&p, risk_param_specs, risk_n_param_specs);
 	dataset_init(&ds);
 	budget_init(&b);
+	{
+		struct stat sb;
+		int e = stat(dir, &sb) != 0 ? errno : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+
+		if (e) {
+			diag_error("cannot open dataset '%s': %s", dir, strerror(e));
+			st = ST_NOINPUT;
+			goto out;
+		}
+	}
 	if (!params_path)
 		params_path = default_params = xasprintf("%s/params.ini", dir);
 	pst = params_load(&p, params_path);

@@ -756,6 +756,7 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 	bool ok = true, overflow = false;
 	int64_t v, parts = 0;
 	int64_t *split = y->split ? y->split + (size_t)p->split_row * y->n_split : NULL;
+	const struct csv_cell *over_cell = NULL;	/* where a sum first overflowed */
 
 	*les_parts = 0;
 	for (size_t j = 0; j < l->n_amount_cols; j++) {
@@ -804,8 +805,18 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		case PAY_ROLE_WEIGHTED:
 			break;
 		}
+		if (overflow && !over_cell)
+			over_cell = cell;
 	}
-	overflow |= !add(&y->parts_sum, parts);
+	if (!overflow && !add(&y->parts_sum, parts)) {
+		struct srcloc loc;
+
+		csv_loc(t, row, &loc);
+		diag_at(DIAG_ERROR, &loc, "the amounts of the file up to this row are too large "
+			"to add up (over £92,233,720,368,547,758.07)");
+		ld->st = ST_DATA;
+		ok = false;
+	}
 	for (size_t j = 0; j < l->n_other_cols; j++) {
 		size_t c = l->other_cols[j];
 		const struct csv_cell *cell = row + c;
@@ -861,11 +872,8 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		}
 	}
 	if (overflow) {
-		struct srcloc loc;
-
-		csv_loc(t, row, &loc);
-		diag_at(DIAG_ERROR, &loc, "amounts on this row are too large to add up");
-		ld->st = ST_DATA;
+		cell_error(ld, over_cell, "makes the amounts on this row too large to add up",
+			   " (over £92,233,720,368,547,758.07)");
 		ok = false;
 	}
 	return ok;
@@ -913,7 +921,7 @@ static uint64_t prefix8(const char *s)
 
 	for (; i < 8 && s[i]; i++)
 		v = v << 8 | (unsigned char)s[i];
-	return i ? v << (8 * (8 - i)) : 0;
+	return i ? v << (8 * (8 - i)) : 0;	/* a shift by 64 is undefined */
 }
 
 static struct sort_key make_key(const char *a, const char *b, size_t idx)
@@ -1051,8 +1059,9 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 
 		p->line = csv_at(t, r, 0)->line;
 		p->split_row = (uint32_t)y->n;
-		if (!(load_row(&ld, r, p, &les_parts) &
-		      check_codes(&ld, r, p))) {
+		/* '&', not '&&': both run, so both report */
+		if (!((int)load_row(&ld, r, p, &les_parts) &
+		      (int)check_codes(&ld, r, p))) {
 			memset(p, 0, sizeof(*p));
 			if (y->split)
 				memset(y->split + y->n * y->n_split, 0,
