@@ -88,13 +88,25 @@ struct run_dataset {
 	const char *method_notes[3];	/* point into strings */
 	char **strings;			/* every other string rr points to */
 	size_t n_strings, alloc_strings;
+	bool params_loaded;		/* run_dataset_load_params() succeeded */
 };
 
 /*
+ * Zeroes rd, then reads the review's [report] parameters and the risk
+ * model's three scenarios and run settings from p, reporting every bad
+ * value (a bad [risk] value once, not again for each scenario built on
+ * it).  Call it before the dataset is read, so that parameter errors come
+ * with the parameter file's other errors.  Returns ST_OK or ST_CONFIG.
+ * run_dataset_prepare() calls it when it has not been called.
+ */
+enum status run_dataset_load_params(struct run_dataset *rd, const struct params *p,
+				    const struct run_dataset_options *opt);
+
+/*
  * Fills rd for the dataset ds (validated), its budget b (computed with
- * mp) and the parameter file p.  Resolves the risk parameters of the
- * three scenarios and the review's [report] parameters from p, applies
- * the command-line overrides in opt, and builds the risk model.
+ * mp) and the parameter file p: the parameters (run_dataset_load_params()
+ * unless already loaded) with the command-line overrides in opt, the
+ * budget, history, contracts, tables, inputs, and the risk model.
  * Reports and returns ST_CONFIG for a bad risk or report parameter, or
  * ST_INTERNAL when the model does not add up to the budget; ST_OK
  * otherwise.  Release rd with run_dataset_release() whatever the return.

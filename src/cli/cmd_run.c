@@ -245,6 +245,8 @@ enum status cmd_run(int argc, char **argv)
 	}
 	st = method_params_load(&p, year, &mp);
 	st = status_worst(pst, st);
+	if (pst == ST_OK)
+		st = status_worst(st, run_dataset_load_params(&rd, &p, &ro));
 	st = status_worst(st, dataset_load(&ds, dir, year, &p));
 	if (st == ST_OK)
 		st = check_targets(&ds, &p, &mp);

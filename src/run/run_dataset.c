@@ -583,6 +583,37 @@ static void list_inputs(struct run_dataset *rd, const struct dataset *ds,
 
 /* ------------------------------------------------------------------ */
 
+enum status run_dataset_load_params(struct run_dataset *rd, const struct params *p,
+				    const struct run_dataset_options *opt)
+{
+	struct runreport *rr = &rd->rr;
+	struct getter g = { p };
+	int rc = 0;
+
+	memset(rd, 0, sizeof(*rd));
+	mc_model_init(&rd->model);
+	if (runreport_params_load(p, rr))
+		rc = -1;
+	/*
+	 * The scenarios take [risk] and change its central values: when
+	 * [risk] is bad, they would only repeat its errors.
+	 */
+	if (risk_params_resolve(RISK_BASE, file_get, &g, &rr->scenarios[RISK_BASE])) {
+		rc = -1;
+	} else {
+		for (int s = RISK_BASE + 1; s < RISK_N_SCENARIOS; s++)
+			if (risk_params_resolve((enum risk_scenario)s, file_get, &g,
+						&rr->scenarios[s]))
+				rc = -1;
+	}
+	if (risk_config_resolve(file_get, &g, &rr->mc))
+		rc = -1;
+	if (opt->has_history_years)
+		rr->history_years = opt->history_years;
+	rd->params_loaded = rc == 0;
+	return rc ? ST_CONFIG : ST_OK;
+}
+
 enum status run_dataset_prepare(struct run_dataset *rd, const struct dataset *ds,
 				const struct budget *b, const struct method_params *mp,
 				const struct params *p,
@@ -590,14 +621,13 @@ enum status run_dataset_prepare(struct run_dataset *rd, const struct dataset *ds
 {
 	struct runreport *rr = &rd->rr;
 	struct model_stats ms;
-	struct getter g = { p };
 	enum status st;
 	char a[MONEY_BUFSZ], b1[MONEY_BUFSZ], c1[MONEY_BUFSZ], d1[MONEY_BUFSZ], e1[MONEY_BUFSZ],
 	     f1[MONEY_BUFSZ], g1[MONEY_BUFSZ], fy[DATE_BUFSZ];
-	int rc = 0;
-
-	memset(rd, 0, sizeof(*rd));
-	mc_model_init(&rd->model);
+	if (!rd->params_loaded) {
+		memset(rd, 0, sizeof(*rd));
+		mc_model_init(&rd->model);
+	}
 	rr->mode = "dataset";
 	rr->dataset = opt->name;
 	rr->source = opt->dir;
@@ -612,16 +642,9 @@ enum status run_dataset_prepare(struct run_dataset *rd, const struct dataset *ds
 	rr->contract_warning_months = (int)mp->contract_warning_months;
 
 	/* parameters: review, risk (three scenarios), run settings */
-	list_params(rd, p, mp, opt);
-	if (runreport_params_load(p, rr))
-		rc = -1;
-	for (int s = 0; s < RISK_N_SCENARIOS; s++)
-		if (risk_params_resolve((enum risk_scenario)s, file_get, &g, &rr->scenarios[s]))
-			rc = -1;
-	if (risk_config_resolve(file_get, &g, &rr->mc))
-		rc = -1;
-	if (rc)
+	if (!rd->params_loaded && run_dataset_load_params(rd, p, opt) != ST_OK)
 		return ST_CONFIG;
+	list_params(rd, p, mp, opt);
 	rr->mc.threads = opt->threads;
 	if (opt->has_seed) {
 		rr->mc.seed = opt->seed;
