@@ -102,7 +102,7 @@ static void test_runreport_fixed_decimals_keep_every_digit(void **state)
 struct fix {
 	struct rr_ccg ccgs[2];
 	struct rr_practice pr[6];
-	struct rr_history h[16];
+	struct rr_history h[20];
 	struct rr_contract co[3];
 	struct mc_model model;
 	struct runreport rr;
