@@ -20,7 +20,7 @@
 
 const struct command commands[] = {
 	{ "validate", cmd_validate, "check input files and report every error" },
-	{ "run", cmd_run, "budget a dataset: allocations, reserves, headroom, derivations" },
+	{ "run", cmd_run, "budget a dataset and write its report folder: budget, history, risk" },
 	{ "import-payments", cmd_import_payments, "read NHS Payments to General Practice files, by practice and CCG" },
 	{ "history", cmd_history, "a CCG's last years of payments by category, beside England" },
 	{ "ledger", cmd_ledger, "list the runs recorded in the run ledger" },

@@ -17,7 +17,7 @@ if ! command -v "$CHROMIUM" >/dev/null 2>&1; then
 fi
 out=$(cd "$BUILD" && pwd)/browser
 mkdir -p "$out" || exit 1
-rm -rf "$out/example" "$out/example.png" "$out/example.pdf"
+rm -rf "$out/example" "$out/example.png" "$out/example.pdf" "$out/ledger.sqlite"
 profile=$(mktemp -d) || exit 1
 trap 'rm -rf "$profile"' EXIT INT TERM
 
