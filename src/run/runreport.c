@@ -640,6 +640,23 @@ static void build_doc(const struct runreport *rr, const struct rr_tables *t,
 		  "year%s before the budget year, by category, per registered and per weighted "
 		  "patient, and the change on the year before; the last rows of each block are "
 		  "the budget.", rr->history_years, rr->history_years == 1 ? "" : "s");
+	{
+		const struct rr_series *all = series(t, rr->n_ccgs, N_CATS);
+		size_t n_missing = 0;
+
+		for (int y = t->first_year; y < rr->year; y++) {
+			bool found = false;
+
+			for (size_t i = 0; i < all->n; i++)
+				found |= all->year[i] == y;
+			if (!found)
+				sbuf_addf(&sb, "%s%s", n_missing++ ? ", " : " No payments are recorded "
+					  "for ", rr_fy(y, fy));
+		}
+		if (n_missing)
+			sbuf_addf(&sb, ": %s not in the history.", n_missing == 1 ? "that year is" :
+				  "those years are");
+	}
 	report_doc_add_para(doc, sec, sb.buf);
 	report_doc_add_table(doc, sec, t->history, 0);
 
