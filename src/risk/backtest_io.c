@@ -1,0 +1,294 @@
+/*
+ * backtest_io.c - the file side of "pcbudget backtest" (see
+ * backtest_io.h): the folder scan, the two CSV reports, the summary
+ * table on the terminal.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backtest_io.h"
+#include "diag.h"
+#include "money.h"
+#include "outfile.h"
+#include "payments_io.h"
+#include "xalloc.h"
+
+/* ---- finding the files ------------------------------------------------ */
+
+/* True for "YY-YY.csv" with the second year following the first. */
+static bool is_year_file(const char *name)
+{
+	int a, b;
+
+	if (strlen(name) != 9 || strcmp(name + 5, ".csv") != 0 || name[2] != '-')
+		return false;
+	for (int i = 0; i < 5; i++)
+		if (i != 2 && (name[i] < '0' || name[i] > '9'))
+			return false;
+	a = (name[0] - '0') * 10 + (name[1] - '0');
+	b = (name[3] - '0') * 10 + (name[4] - '0');
+	return b == (a + 1) % 100;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+enum status backtest_io_find_files(const char *dir, char ***paths, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t nv = 0, alloc = 0, len = strlen(dir);
+	const char *sep = len && dir[len - 1] == '/' ? "" : "/";
+
+	*paths = NULL;
+	*n = 0;
+	if (!d) {
+		diag_error("cannot open directory '%s': %s", dir, strerror(errno));
+		return ST_NOINPUT;
+	}
+	errno = 0;
+	while ((e = readdir(d)) != NULL) {
+		if (!is_year_file(e->d_name))
+			continue;
+		ALLOC_GROW(v, nv + 1, alloc);
+		v[nv++] = xasprintf("%s%s%s", dir, sep, e->d_name);
+	}
+	if (errno != 0) {
+		int err = errno;
+
+		closedir(d);
+		backtest_io_free_paths(v, nv);
+		diag_error("cannot read directory '%s': %s", dir, strerror(err));
+		return ST_NOINPUT;
+	}
+	closedir(d);
+	if (nv == 0) {
+		diag_error("no payments files named like 16-17.csv in '%s'", dir);
+		return ST_NOINPUT;
+	}
+	qsort(v, nv, sizeof(*v), cmp_str);
+	*paths = v;
+	*n = nv;
+	return ST_OK;
+}
+
+void backtest_io_free_paths(char **paths, size_t n)
+{
+	for (size_t i = 0; paths && i < n; i++)
+		free(paths[i]);
+	free(paths);
+}
+
+/* ---- the reports ------------------------------------------------------- */
+
+static void put_year(struct outfile *of, int start)
+{
+	char b[8];
+
+	pay_year_label(start, b);
+	outfile_puts(of, b);
+}
+
+static void put_money(struct outfile *of, bool has, int64_t pence)
+{
+	char b[MONEY_BUFSZ];
+
+	outfile_write(of, ",", 1);
+	if (has)
+		outfile_write(of, b, money_format_n(pence, b));
+}
+
+static void put_share(struct outfile *of, double x)
+{
+	if (isnan(x))
+		outfile_write(of, ",", 1);
+	else
+		outfile_printf(of, ",%.6f", x);
+}
+
+static void write_rows(struct outfile *of, const struct bt_result *r)
+{
+	outfile_puts(of, "target_year,ccg_code,actual,budget,naive,p50,lo80,hi80,"
+		     "lo95,hi95\n");
+	for (size_t i = 0; i < r->n_rows; i++) {
+		const struct bt_row *row = &r->rows[i];
+
+		put_year(of, row->target_year);
+		outfile_write(of, ",", 1);
+		outfile_csv_field(of, row->ccg, true);
+		put_money(of, true, row->actual);
+		put_money(of, row->has_budget, row->budget);
+		put_money(of, true, row->naive);
+		put_money(of, row->projected, row->p50);
+		put_money(of, row->projected, row->lo80);
+		put_money(of, row->projected, row->hi80);
+		put_money(of, row->projected, row->lo95);
+		put_money(of, row->projected, row->hi95);
+		outfile_write(of, "\n", 1);
+	}
+}
+
+/* Rows of target year `year` (all rows for 0). */
+static size_t count_year(const struct bt_result *r, int year)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < r->n_rows; i++)
+		k += year == 0 || r->rows[i].target_year == year;
+	return k;
+}
+
+static void write_summary_line(struct outfile *of, const struct bt_result *r,
+			       int year)
+{
+	struct bt_summary s;
+
+	backtest_summarise(r->rows, r->n_rows, year, &s);
+	if (year)
+		put_year(of, year);
+	else
+		outfile_puts(of, "all");
+	outfile_printf(of, ",%zu,%zu", count_year(r, year), s.n_rows);
+	put_share(of, s.mape_budget);
+	put_share(of, s.mape_p50);
+	put_share(of, s.mape_naive);
+	put_share(of, s.cover80);
+	put_share(of, s.cover95);
+	outfile_write(of, "\n", 1);
+}
+
+static void write_summary(struct outfile *of, const struct bt_result *r)
+{
+	outfile_puts(of, "target_year,ccg_years,scored,mape_budget,mape_p50,"
+		     "mape_naive,cover80,cover95\n");
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (i == 0 || r->rows[i].target_year != r->rows[i - 1].target_year)
+			write_summary_line(of, r, r->rows[i].target_year);
+	write_summary_line(of, r, 0);
+}
+
+enum status backtest_io_write(const char *dir, const struct bt_result *r)
+{
+	static const char *const names[] = { "backtest.csv", "backtest_summary.csv" };
+	enum { N_OUT = 2 };
+	struct outfile of[N_OUT];
+	char *paths[N_OUT] = { NULL, NULL };
+	bool failed = false;
+	size_t opened = 0;
+	enum status st;
+
+	st = pay_mkdirs(dir);
+	if (st != ST_OK)
+		return st;
+	for (; opened < N_OUT; opened++) {
+		paths[opened] = xasprintf("%s/%s", dir, names[opened]);
+		st = outfile_open(&of[opened], paths[opened]);
+		if (st != ST_OK)
+			break;
+	}
+	if (st != ST_OK) {
+		for (size_t i = 0; i < opened; i++)
+			outfile_abort(&of[i]);
+		goto out;
+	}
+	write_rows(&of[0], r);
+	write_summary(&of[1], r);
+
+	/* publish both or neither: flush everything before renaming anything */
+	for (size_t i = 0; i < N_OUT; i++)
+		if (of[i].st != ST_OK || fflush(of[i].fp) != 0 || ferror(of[i].fp))
+			failed = true;
+	if (failed) {
+		for (size_t i = 0; i < N_OUT; i++) {
+			if (of[i].st != ST_OK || ferror(of[i].fp))
+				outfile_close(&of[i]);	/* reports, removes */
+			else
+				outfile_abort(&of[i]);
+		}
+		st = ST_IO;
+		goto out;
+	}
+	for (size_t i = 0; i < N_OUT; i++) {
+		if (outfile_close(&of[i]) != ST_OK) {
+			st = ST_IO;
+			for (size_t j = 0; j < i; j++)
+				remove(paths[j]);
+			for (size_t j = i + 1; j < N_OUT; j++)
+				outfile_abort(&of[j]);
+			break;
+		}
+	}
+out:
+	for (size_t i = 0; i < N_OUT; i++)
+		free(paths[i]);
+	return st;
+}
+
+/* ---- the table ---------------------------------------------------------- */
+
+/* "  4.62%" into buf, or "      -" for NaN. */
+static const char *pct(double x, char buf[16])
+{
+	if (isnan(x))
+		snprintf(buf, 16, "-");
+	else
+		snprintf(buf, 16, "%.2f%%", 100.0 * x);
+	return buf;
+}
+
+static const char *cover(double x, char buf[16])
+{
+	if (isnan(x))
+		snprintf(buf, 16, "-");
+	else
+		snprintf(buf, 16, "%.1f%%", 100.0 * x);
+	return buf;
+}
+
+static bool off_target(const struct bt_summary *s)
+{
+	return !(s->cover80 >= 0.75 && s->cover80 <= 0.85 &&
+		 s->cover95 >= 0.92 && s->cover95 <= 0.98);
+}
+
+/* One line of the table; returns true if it was marked. */
+static bool print_line(FILE *f, const struct bt_result *r, int year)
+{
+	struct bt_summary s;
+	char name[8], b[16], p[16], nv[16], c80[16], c95[16];
+	bool mark;
+
+	backtest_summarise(r->rows, r->n_rows, year, &s);
+	if (year)
+		pay_year_label(year, name);
+	else
+		snprintf(name, sizeof(name), "all");
+	mark = s.n_rows > 0 && off_target(&s);
+	fprintf(f, "%-7s %6zu %6zu %11s %9s %10s %8s %8s%s\n", name,
+		count_year(r, year), s.n_rows, pct(s.mape_budget, b),
+		pct(s.mape_p50, p), pct(s.mape_naive, nv), cover(s.cover80, c80),
+		cover(s.cover95, c95), mark ? " *" : "");
+	return mark;
+}
+
+void backtest_io_print_summary(FILE *f, const struct bt_result *r)
+{
+	bool marked = false;
+
+	fprintf(f, "%-7s %6s %6s %11s %9s %10s %8s %8s\n", "year", "CCGs",
+		"scored", "MAPE budget", "MAPE p50", "MAPE naive", "in 80%",
+		"in 95%");
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (i == 0 || r->rows[i].target_year != r->rows[i - 1].target_year)
+			marked |= print_line(f, r, r->rows[i].target_year);
+	marked |= print_line(f, r, 0);
+	if (marked)
+		fputs("* coverage outside 75-85% (80% interval) or 92-98% "
+		      "(95% interval)\n", f);
+}
