@@ -106,17 +106,21 @@ enum status bt_payments_check_range(const struct bt_payments *bp, int first,
 	}
 	lo = p->years[0].start_year + 2;
 	hi = p->years[p->n_years - 1].start_year;
-	if (first < lo) {
-		diag_error("target year %s needs payments for the two years before "
-			   "it; the files start with %s, so the first target year "
-			   "can be %s", label(first, a),
-			   label(p->years[0].start_year, b), label(lo, c));
-		return ST_DATA;
-	}
-	if (last > hi) {
-		diag_error("target year %s has no payments file; the files end "
-			   "with %s", label(last, a), label(hi, b));
-		return ST_DATA;
+	for (int i = 0; i < 2; i++) {
+		int y = i ? last : first;
+
+		if (y < lo) {
+			diag_error("target year %s needs payments for the two years "
+				   "before it; the files start with %s, so the first "
+				   "target year can be %s", label(y, a),
+				   label(p->years[0].start_year, b), label(lo, c));
+			return ST_DATA;
+		}
+		if (y > hi) {
+			diag_error("target year %s has no payments file; the files "
+				   "end with %s", label(y, a), label(hi, b));
+			return ST_DATA;
+		}
 	}
 	if (first > last) {
 		diag_error("the first target year %s comes after the last, %s",
