@@ -35,10 +35,11 @@ static const char backtest_help[] =
 	"are read as 'pcbudget import-payments' reads them, with its checks.\n"
 	"\n"
 	"Writes backtest.csv (one row per CCG and target year: target_year,\n"
-	"ccg_code, actual, budget, naive, p50, lo80, hi80, lo95, hi95, in pounds)\n"
-	"and backtest_summary.csv (per year and overall: CCG-years, mean\n"
-	"absolute percentage error of budget, p50 and naive, and the share of\n"
-	"CCG-years inside each interval), and prints the summary.\n"
+	"ccg_code, actual, budget, naive, p50, lo80, hi80, lo95, hi95, in pounds),\n"
+	"backtest_summary.csv (per year and overall: CCG-years, mean absolute\n"
+	"percentage error of budget, p50 and naive, and the share of CCG-years\n"
+	"inside each interval) and manifest.txt (the settings, and each input\n"
+	"file with its SHA-256), and prints the summary.\n"
 	"\n"
 	"Options:\n"
 	"      --from-payments=DIR    read every payments file named like 16-17.csv\n"
@@ -220,12 +221,18 @@ enum status cmd_backtest(int argc, char **argv)
 		st = ST_DATA;
 		goto out;
 	}
-	st = backtest_io_write(out, &r);
+	{
+		struct backtest_io_run run = {
+			argc, argv, years, n, &m, &o, &bo, first, last,
+		};
+
+		st = backtest_io_write(out, &r, &run);
+	}
 	if (st != ST_OK)
 		goto out;
 	if (!diag_is_quiet()) {
 		backtest_io_print_summary(stdout, &r);
-		printf("wrote %s/backtest.csv, backtest_summary.csv\n", out);
+		printf("wrote %s/backtest.csv, backtest_summary.csv, manifest.txt\n", out);
 	}
 out:
 	bt_result_release(&r);

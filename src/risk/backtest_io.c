@@ -1,7 +1,7 @@
 /*
  * backtest_io.c - the file side of "pcbudget backtest" (see
- * backtest_io.h): the folder scan, the two CSV reports, the summary
- * table on the terminal.
+ * backtest_io.h): the folder scan, the two CSV reports and the
+ * manifest, the summary table on the terminal.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +14,12 @@
 #include "money.h"
 #include "outfile.h"
 #include "payments_io.h"
+#include "report.h"
 #include "xalloc.h"
+
+#ifndef PCBUDGET_VERSION
+#define PCBUDGET_VERSION "unknown"
+#endif
 
 /* ---- finding the files ------------------------------------------------ */
 
@@ -173,19 +178,62 @@ static void write_summary(struct outfile *of, const struct bt_result *r)
 	write_summary_line(of, r, 0);
 }
 
-enum status backtest_io_write(const char *dir, const struct bt_result *r)
+/* Hashes of the inputs, computed before anything is written. */
+struct input_hash {
+	char hex[65];
+	uint64_t bytes;
+};
+
+static void write_manifest(struct outfile *of, const struct backtest_io_run *run,
+			   const struct input_hash *h)
 {
-	static const char *const names[] = { "backtest.csv", "backtest_summary.csv" };
-	enum { N_OUT = 2 };
+	char a[8], b[8];
+
+	outfile_puts(of, "; written by pcbudget backtest\n[run]\n");
+	outfile_puts(of, "version = " PCBUDGET_VERSION "\ncommand = pcbudget");
+	for (int i = 0; i < run->argc; i++)
+		outfile_printf(of, " %s", run->argv[i]);
+	outfile_printf(of, "\ncolumns = %s\n", run->columns->source);
+	for (size_t g = PAY_GROUP_VI; g < PAY_N_GROUPS; g++)
+		outfile_printf(of, "%s = %s (%s)\n", pay_group_name((enum pay_group)g),
+			       pay_options_word(run->options, (enum pay_group)g),
+			       pay_money_names[run->options->group_cat[g]]);
+	pay_year_label(run->first, a);
+	pay_year_label(run->last, b);
+	outfile_printf(of, "prior_nat_sd = %g\ntarget_years = %s to %s\n",
+		       run->model->prior_nat_sd, a, b);
+	for (size_t i = 0; i < run->n_years; i++) {
+		const struct pay_year *y = &run->years[i];
+
+		outfile_printf(of, "\n[%s]\nfile = %s\nsha256 = %s\nbytes = %llu\n"
+			       "practices = %zu\nccgs = %zu\n", y->label, y->path,
+			       h[i].hex, (unsigned long long)h[i].bytes, y->n,
+			       y->n_ccgs);
+	}
+}
+
+enum status backtest_io_write(const char *dir, const struct bt_result *r,
+			      const struct backtest_io_run *run)
+{
+	static const char *const names[] = {
+		"backtest.csv", "backtest_summary.csv", "manifest.txt",
+	};
+	enum { N_OUT = 3 };
 	struct outfile of[N_OUT];
-	char *paths[N_OUT] = { NULL, NULL };
+	char *paths[N_OUT] = { NULL, NULL, NULL };
+	struct input_hash *h = xcalloc(run->n_years ? run->n_years : 1, sizeof(*h));
 	bool failed = false;
 	size_t opened = 0;
-	enum status st;
+	enum status st = ST_OK;
 
-	st = pay_mkdirs(dir);
-	if (st != ST_OK)
+	for (size_t i = 0; i < run->n_years && st == ST_OK; i++)
+		st = report_sha256_file(run->years[i].path, h[i].hex, &h[i].bytes);
+	if (st == ST_OK)
+		st = pay_mkdirs(dir);
+	if (st != ST_OK) {
+		free(h);
 		return st;
+	}
 	for (; opened < N_OUT; opened++) {
 		paths[opened] = xasprintf("%s/%s", dir, names[opened]);
 		st = outfile_open(&of[opened], paths[opened]);
@@ -199,8 +247,9 @@ enum status backtest_io_write(const char *dir, const struct bt_result *r)
 	}
 	write_rows(&of[0], r);
 	write_summary(&of[1], r);
+	write_manifest(&of[2], run, h);
 
-	/* publish both or neither: flush everything before renaming anything */
+	/* publish all or none: flush everything before renaming anything */
 	for (size_t i = 0; i < N_OUT; i++)
 		if (of[i].st != ST_OK || fflush(of[i].fp) != 0 || ferror(of[i].fp))
 			failed = true;
@@ -227,6 +276,7 @@ enum status backtest_io_write(const char *dir, const struct bt_result *r)
 out:
 	for (size_t i = 0; i < N_OUT; i++)
 		free(paths[i]);
+	free(h);
 	return st;
 }
 

@@ -131,6 +131,23 @@ static void test_backtest_io_reports_a_folder_without_yearly_files(void **state)
  *   2017/18 (one scored row): p50 0, naive 0.25, no budget, 1 and 1.
  *   all: p50 0.05, naive 0.15, budget 0.075 (two rows), 80% 2/3, 95% 1.
  */
+/* A run of no input files, with the default settings. */
+static struct backtest_io_run no_inputs(void)
+{
+	static char a0[] = "backtest", a1[] = "-o", a2[] = "x", src[] = "built-in";
+	static char *argv[] = { a0, a1, a2, NULL };
+	static struct pay_colmap m;
+	static struct pay_options o;
+	static struct bt_options bo;
+	struct backtest_io_run run;
+
+	m.source = src;
+	pay_options_init(&o);
+	bo = bt_default_options();
+	run = (struct backtest_io_run){ 3, argv, NULL, 0, &m, &o, &bo, 2016, 2017 };
+	return run;
+}
+
 static void hand_rows(struct bt_result *r, struct bt_row rows[4])
 {
 	memset(rows, 0, 4 * sizeof(*rows));
@@ -148,14 +165,16 @@ static void test_backtest_io_writes_both_reports_in_pounds(void **state)
 	char *dir = make_tmpdir(), out[512];
 	struct bt_result r;
 	struct bt_row rows[4];
-	char *csv, *sum;
+	struct backtest_io_run run = no_inputs();
+	char *csv, *sum, *man;
 
 	(void)state;
 	hand_rows(&r, rows);
 	snprintf(out, sizeof(out), "%s/a/b", dir);
-	assert_int_equal(backtest_io_write(out, &r), ST_OK);
+	assert_int_equal(backtest_io_write(out, &r, &run), ST_OK);
 	csv = slurp(out, "backtest.csv");
 	sum = slurp(out, "backtest_summary.csv");
+	man = slurp(out, "manifest.txt");
 	assert_string_equal(csv,
 		"target_year,ccg_code,actual,budget,naive,p50,lo80,hi80,lo95,hi95\n"
 		"2016/17,A,1.00,1.05,0.90,1.10,0.95,1.05,0.90,1.20\n"
@@ -167,8 +186,20 @@ static void test_backtest_io_writes_both_reports_in_pounds(void **state)
 		"2016/17,2,2,0.075000,0.075000,0.100000,0.500000,1.000000\n"
 		"2017/18,2,1,,0.000000,0.250000,1.000000,1.000000\n"
 		"all,4,3,0.075000,0.050000,0.150000,0.666667,1.000000\n");
+	assert_string_equal(man,
+		"; written by pcbudget backtest\n[run]\n"
+		"version = " PCBUDGET_VERSION "\n"
+		"command = pcbudget backtest -o x\n"
+		"columns = built-in\n"
+		"vi = out (out_of_scope)\n"
+		"local_es = enhanced (enhanced_services)\n"
+		"pcn_participation = out (out_of_scope)\n"
+		"other_payments = out (out_of_scope)\n"
+		"prior_nat_sd = 0.02\n"
+		"target_years = 2016/17 to 2017/18\n");
 	free(csv);
 	free(sum);
+	free(man);
 	assert_int_equal(reportdir_remove_tree(dir), 0);
 	free(dir);
 }
@@ -178,13 +209,14 @@ static void test_backtest_io_leaves_nothing_when_the_folder_cannot_be_made(void 
 	char *dir = make_tmpdir(), out[512], want[600];
 	struct bt_result r;
 	struct bt_row rows[4];
+	struct backtest_io_run run = no_inputs();
 
 	(void)state;
 	hand_rows(&r, rows);
 	touch(dir, "file");
 	snprintf(out, sizeof(out), "%s/file/out", dir);
 	capture_begin();
-	assert_int_equal(backtest_io_write(out, &r), ST_NOOUTPUT);
+	assert_int_equal(backtest_io_write(out, &r, &run), ST_NOOUTPUT);
 	snprintf(want, sizeof(want),
 		 "pcbudget: error: cannot create directory '%s': Not a directory\n", out);
 	assert_string_equal(capture_end(), want);
@@ -195,7 +227,7 @@ static void test_backtest_io_leaves_nothing_when_the_folder_cannot_be_made(void 
 		printf("skipped: running as root, a read-only folder is writable\n");
 	} else {
 		capture_begin();
-		assert_int_equal(backtest_io_write(out, &r), ST_NOOUTPUT);
+		assert_int_equal(backtest_io_write(out, &r, &run), ST_NOOUTPUT);
 		capture_end();
 		assert_int_equal(rmdir(out), 0);	/* fails if anything is left */
 	}
