@@ -11,6 +11,8 @@
 #ifndef PCBUDGET_PAYMENTS_IO_H
 #define PCBUDGET_PAYMENTS_IO_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "payments.h"
@@ -32,6 +34,56 @@ extern const size_t pay_builtin_columns_len;
  * ST_IO or ST_CONFIG after reporting.
  */
 enum status pay_colmap_load(struct pay_colmap *m, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* Options shared by the payments commands                              */
+
+struct pay_settings {
+	struct pay_options o;
+	const char *columns;	/* --columns, NULL = the built-in table */
+	int start;		/* --year (start year), 0 = from the file name */
+};
+
+enum {
+	PAY_OPT_YEAR = 0x200,
+	PAY_OPT_COLUMNS,
+	PAY_OPT_VI,
+	PAY_OPT_LOCAL_ES,
+	PAY_OPT_PCN_PARTICIPATION,
+	PAY_OPT_OTHER_PAYMENTS,
+	PAY_OPT_THREADS,
+	PAY_OPT_END
+};
+
+/* getopt_long entries for the shared options (put in a command's table). */
+#define PAY_SETTINGS_LONG_OPTIONS                                              \
+	{ "year", required_argument, NULL, PAY_OPT_YEAR },                     \
+	{ "columns", required_argument, NULL, PAY_OPT_COLUMNS },               \
+	{ "vi", required_argument, NULL, PAY_OPT_VI },                         \
+	{ "local-es", required_argument, NULL, PAY_OPT_LOCAL_ES },             \
+	{ "pcn-participation", required_argument, NULL, PAY_OPT_PCN_PARTICIPATION }, \
+	{ "other-payments", required_argument, NULL, PAY_OPT_OTHER_PAYMENTS }, \
+	{ "threads", required_argument, NULL, PAY_OPT_THREADS }
+
+/* Their --help lines. */
+extern const char pay_settings_help[];
+
+/* The README's defaults, the built-in table, years from file names. */
+void pay_settings_init(struct pay_settings *s);
+
+/*
+ * Applies shared option c (PAY_OPT_YEAR <= c < PAY_OPT_END) with its
+ * argument.  Returns 0, or -1 after reporting a bad value.
+ */
+int pay_settings_option(struct pay_settings *s, int c, const char *arg);
+
+/*
+ * Tells malloc to keep freed memory for reuse: each file is read into
+ * buffers of several MB and freed before the next, and handing them
+ * back to the system only to fault them in again costs as much as the
+ * parsing.  Call once, before reading.
+ */
+void pay_tune_malloc(void);
 
 /*
  * Sets the category of a judgement-call group from a command-line word:
@@ -71,9 +123,10 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
  * differ from their published totals:
  *   "14-15.csv: note: CCG 02P: components differ from published totals
  *    by £37.00 over 41 practices (whole-pound rounding in the source)"
- * and one for the whole file.  Nothing for a file without differences.
+ * (when per_ccg) and one for the whole file.  Nothing for a file
+ * without differences.
  */
-void pay_report_rounding(const struct pay_year *y);
+void pay_report_rounding(const struct pay_year *y, bool per_ccg);
 
 /*
  * Writes practice_history.csv, ccg_summary.csv and manifest.txt for

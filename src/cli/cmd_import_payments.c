@@ -4,7 +4,6 @@
  * practice history and CCG summary (payments.h does the work).
  */
 #include <getopt.h>
-#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,7 +13,6 @@
 #include "diag.h"
 #include "money.h"
 #include "payments_io.h"
-#include "workers.h"
 #include "xalloc.h"
 
 static const char import_help[] =
@@ -33,18 +31,8 @@ static const char import_help[] =
 	"\n"
 	"Options:\n"
 	"  -o, --out=DIR              write the reports here (default reports/payments)\n"
-	"      --year=YYYY/YY         the year of FILE if its name does not say (one FILE)\n"
-	"      --columns=FILE         column table to use instead of the built-in one\n"
 	"      --print-columns        print the built-in column table and exit\n"
-	"      --vi=out|in            vaccination and immunisation: out of scope\n"
-	"                             (default) or in enhanced_services; always in memo_vi\n"
-	"      --local-es=enhanced|out  local enhanced services / incentive schemes:\n"
-	"                             in enhanced_services (default) or out of scope;\n"
-	"                             always in memo_local_es\n"
-	"      --pcn-participation=out|enhanced  PCN Participation (default out)\n"
-	"      --other-payments=out|core  Other Payments: out of scope (default) or\n"
-	"                             core_contract (part of it is APMS contract value)\n"
-	"      --threads=N            read files on N threads (default: one per CPU)\n"
+	"%s"
 	"  -h, --help                 show this help\n"
 	"\n"
 	"Column table: CSV 'header,concept,category,requires'; header is matched\n"
@@ -62,83 +50,45 @@ static const char import_help[] =
 
 enum status cmd_import_payments(int argc, char **argv)
 {
-	enum {
-		OPT_YEAR = 256, OPT_COLUMNS, OPT_PRINT_COLUMNS, OPT_VI,
-		OPT_LOCAL_ES, OPT_PCN_PARTICIPATION, OPT_OTHER_PAYMENTS, OPT_THREADS
-	};
+	enum { OPT_PRINT_COLUMNS = 256 };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "out", required_argument, NULL, 'o' },
-		{ "year", required_argument, NULL, OPT_YEAR },
-		{ "columns", required_argument, NULL, OPT_COLUMNS },
 		{ "print-columns", no_argument, NULL, OPT_PRINT_COLUMNS },
-		{ "vi", required_argument, NULL, OPT_VI },
-		{ "local-es", required_argument, NULL, OPT_LOCAL_ES },
-		{ "pcn-participation", required_argument, NULL, OPT_PCN_PARTICIPATION },
-		{ "other-payments", required_argument, NULL, OPT_OTHER_PAYMENTS },
-		{ "threads", required_argument, NULL, OPT_THREADS },
+		PAY_SETTINGS_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *out = "reports/payments", *columns = NULL;
-	struct pay_options o;
+	const char *out = "reports/payments";
+	struct pay_settings set;
 	struct pay_colmap m;
 	struct pay_year *years = NULL;
 	size_t n = 0;
-	int start = 0, c, idx = 0;
+	int c;
 	enum status st;
 
-	pay_options_init(&o);
-#ifdef M_MMAP_THRESHOLD
-	/*
-	 * Each file is read into buffers of several MB and freed before
-	 * the next: keep that memory for reuse instead of handing it back
-	 * to the system and faulting it in again (half the run time).
-	 */
-	mallopt(M_MMAP_THRESHOLD, 256 << 20);
-	mallopt(M_TRIM_THRESHOLD, 512 << 20);
-#endif
-	while ((c = getopt_long(argc, argv, "ho:", opts, &idx)) != -1) {
+	pay_settings_init(&set);
+	pay_tune_malloc();
+	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'h':
-			return cli_print_help(import_help);
+		case 'h': {
+			char *text = xasprintf(import_help, pay_settings_help);
+
+			st = cli_print_help(text);
+			free(text);
+			return st;
+		}
 		case 'o':
 			out = optarg;
 			break;
-		case OPT_YEAR:
-			start = pay_parse_year(optarg);
-			if (start < 0) {
-				diag_error("option '--year': '%s' is not a financial "
-					   "year like 2016/17", optarg);
-				return cli_usage_error("import-payments");
-			}
-			break;
-		case OPT_COLUMNS:
-			columns = optarg;
-			break;
-		case OPT_THREADS: {
-			unsigned long v;
-
-			if (cli_parse_ulong("--threads", optarg, 1, 64, &v))
-				return cli_usage_error("import-payments");
-			workers_set_threads((unsigned)v);
-			break;
-		}
 		case OPT_PRINT_COLUMNS:
 			fwrite(pay_builtin_columns, 1, pay_builtin_columns_len, stdout);
 			return cli_close_stdout();
-		case OPT_VI:
-		case OPT_LOCAL_ES:
-		case OPT_PCN_PARTICIPATION:
-		case OPT_OTHER_PAYMENTS: {
-			char name[32];
-
-			snprintf(name, sizeof(name), "--%s", opts[idx].name);
-			if (pay_options_set(&o, (enum pay_group)(PAY_GROUP_VI + c - OPT_VI),
-					    name, optarg))
-				return cli_usage_error("import-payments");
-			break;
-		}
 		default:
+			if (c >= PAY_OPT_YEAR && c < PAY_OPT_END) {
+				if (pay_settings_option(&set, c, optarg))
+					return cli_usage_error("import-payments");
+				break;
+			}
 			diag_error("unknown option '%s'", argv[optind - 1]);
 			return cli_usage_error("import-payments");
 		}
@@ -149,20 +99,20 @@ enum status cmd_import_payments(int argc, char **argv)
 	}
 
 	pay_colmap_init(&m);
-	st = pay_colmap_load(&m, columns);
+	st = pay_colmap_load(&m, set.columns);
 	if (st != ST_OK)
 		return st;
 	n = (size_t)(argc - optind);
 	years = xcalloc(n, sizeof(*years));
-	st = pay_read_years(years, argv + optind, n, start, &m, &o);
+	st = pay_read_years(years, argv + optind, n, set.start, &m, &set.o);
 	if (st == ST_USAGE)
 		cli_usage_error("import-payments");
 	if (st != ST_OK)
 		goto out;
 
 	for (size_t i = 0; i < n; i++)
-		pay_report_rounding(&years[i]);
-	st = pay_write_outputs(out, years, n, &m, &o, argc, argv);
+		pay_report_rounding(&years[i], true);
+	st = pay_write_outputs(out, years, n, &m, &set.o, argc, argv);
 	if (st != ST_OK)
 		goto out;
 

@@ -894,7 +894,7 @@ static uint64_t prefix8(const char *s)
 
 	for (; i < 8 && s[i]; i++)
 		v = v << 8 | (unsigned char)s[i];
-	return v << (8 * (8 - i));
+	return i ? v << (8 * (8 - i)) : 0;
 }
 
 static struct sort_key make_key(const char *a, const char *b, size_t idx)
@@ -927,6 +927,8 @@ static void sort_by_keys(void *base, size_t n, size_t sz, struct sort_key *k)
 {
 	char *tmp;
 
+	if (n < 2)
+		return;	/* also keeps NULL away from qsort and memcpy */
 	qsort(k, n, sizeof(*k), by_key);
 	tmp = xreallocarray(NULL, n ? n : 1, sz);
 	for (size_t i = 0; i < n; i++)

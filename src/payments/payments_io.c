@@ -5,12 +5,14 @@
  * manifest.txt) so that either all of them appear or none does.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "commands.h"
 #include "diag.h"
 #include "money.h"
 #include "outfile.h"
@@ -74,6 +76,71 @@ const char *pay_options_word(const struct pay_options *o, enum pay_group g)
 	return "?";
 }
 
+const char pay_settings_help[] =
+	"      --year=YYYY/YY         the year of FILE if its name does not say (one FILE)\n"
+	"      --columns=FILE         column table to use instead of the built-in one\n"
+	"      --vi=out|in            vaccination and immunisation: out of scope\n"
+	"                             (default) or in enhanced_services; always in memo_vi\n"
+	"      --local-es=enhanced|out  local enhanced services / incentive schemes:\n"
+	"                             in enhanced_services (default) or out of scope;\n"
+	"                             always in memo_local_es\n"
+	"      --pcn-participation=out|enhanced  PCN Participation (default out)\n"
+	"      --other-payments=out|core  Other Payments: out of scope (default) or\n"
+	"                             core_contract (part of it is APMS contract value)\n"
+	"      --threads=N            read files on N threads (default: one per CPU)\n";
+
+void pay_settings_init(struct pay_settings *s)
+{
+	pay_options_init(&s->o);
+	s->columns = NULL;
+	s->start = 0;
+}
+
+int pay_settings_option(struct pay_settings *s, int c, const char *arg)
+{
+	static const char *const group_opts[PAY_N_GROUPS] = {
+		[PAY_GROUP_VI] = "--vi",
+		[PAY_GROUP_LOCAL_ES] = "--local-es",
+		[PAY_GROUP_PCN_PARTICIPATION] = "--pcn-participation",
+		[PAY_GROUP_OTHER_PAYMENTS] = "--other-payments",
+	};
+	unsigned long v;
+	enum pay_group g;
+
+	switch (c) {
+	case PAY_OPT_YEAR:
+		s->start = pay_parse_year(arg);
+		if (s->start < 0)
+			return diag_error("option '--year': '%s' is not a financial "
+					  "year like 2016/17", arg);
+		return 0;
+	case PAY_OPT_COLUMNS:
+		s->columns = arg;
+		return 0;
+	case PAY_OPT_THREADS:
+		if (cli_parse_ulong("--threads", arg, 1, 64, &v))
+			return -1;
+		workers_set_threads((unsigned)v);
+		return 0;
+	case PAY_OPT_VI:
+	case PAY_OPT_LOCAL_ES:
+	case PAY_OPT_PCN_PARTICIPATION:
+	case PAY_OPT_OTHER_PAYMENTS:
+		g = (enum pay_group)(PAY_GROUP_VI + (c - PAY_OPT_VI));
+		return pay_options_set(&s->o, g, group_opts[g], arg);
+	default:
+		BUG("pay_settings_option(%d)", c);
+	}
+}
+
+void pay_tune_malloc(void)
+{
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 256 << 20);
+	mallopt(M_TRIM_THRESHOLD, 512 << 20);
+#endif
+}
+
 enum status pay_read_year(struct pay_year *y, const char *path, int start,
 			  const struct pay_colmap *m,
 			  const struct pay_options *o)
@@ -111,11 +178,32 @@ struct read_jobs {
 	const struct pay_options *o;
 	struct diag_deferred **held;
 	enum status *st;
+	size_t *order;
 };
 
-static void read_job(void *ctx, size_t i)
+/*
+ * Job order that starts the biggest jobs first, so that the last job to
+ * finish is a small one (fewer idle threads at the end).  Returns a
+ * permutation of 0..n-1 (free() it); ties keep index order.
+ */
+static size_t *largest_first(const int64_t *size, size_t n)
+{
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+
+	for (size_t i = 0; i < n; i++) {
+		size_t j = i;
+
+		for (; j > 0 && size[order[j - 1]] < size[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+	}
+	return order;
+}
+
+static void read_job(void *ctx, size_t k)
 {
 	struct read_jobs *j = ctx;
+	size_t i = j->order[k];
 
 	diag_defer_begin();
 	j->st[i] = pay_read_year(&j->years[i], j->paths[i], j->start, j->m, j->o);
@@ -139,12 +227,19 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 		 * each one's messages back, then print those in file order,
 		 * as a sequential run would have.
 		 */
+		int64_t *size = xcalloc(n, sizeof(*size));
 		struct read_jobs j = {
 			years, paths, start_override, m, o,
-			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)),
+			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)), NULL,
 		};
+		struct stat sb;
 
+		for (size_t i = 0; i < n; i++)
+			size[i] = stat(paths[i], &sb) == 0 ? (int64_t)sb.st_size : 0;
+		j.order = largest_first(size, n);
+		free(size);
 		workers_run(n, read_job, &j);
+		free(j.order);
 		for (size_t i = 0; i < n; i++) {
 			diag_replay(j.held[i]);
 			st = status_worst(st, j.st[i]);
@@ -187,7 +282,7 @@ static char *whole_pounds(int64_t pence, char buf[MONEY_BUFSZ])
 	return buf;
 }
 
-void pay_report_rounding(const struct pay_year *y)
+void pay_report_rounding(const struct pay_year *y, bool per_ccg)
 {
 	struct srcloc loc = { y->path, 0, 0 };
 	size_t practices = 0;
@@ -197,11 +292,12 @@ void pay_report_rounding(const struct pay_year *y)
 	for (size_t i = 0; i < y->n_rounding; i++) {
 		const struct pay_rounding *r = &y->rounding[i];
 
-		diag_at(DIAG_NOTE, &loc,
-			"CCG %s: components differ from published totals by %s "
-			"over %zu practice%s (whole-pound rounding in the source)",
-			y->pool + r->ccg, whole_pounds(r->diff, buf),
-			r->practices, r->practices == 1 ? "" : "s");
+		if (per_ccg)
+			diag_at(DIAG_NOTE, &loc,
+				"CCG %s: components differ from published totals by "
+				"%s over %zu practice%s (whole-pound rounding in the "
+				"source)", y->pool + r->ccg, whole_pounds(r->diff, buf),
+				r->practices, r->practices == 1 ? "" : "s");
 		practices += r->practices;
 		diff += r->diff;
 	}
@@ -379,11 +475,13 @@ static void format_history(struct row *r, const struct pay_year *y)
 struct format_jobs {
 	struct row *r;
 	const struct pay_year *years;
+	size_t *order;
 };
 
-static void format_job(void *ctx, size_t i)
+static void format_job(void *ctx, size_t k)
 {
 	struct format_jobs *j = ctx;
+	size_t i = j->order[k];
 
 	format_history(&j->r[i], &j->years[i]);
 }
@@ -392,7 +490,13 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
 	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
-	struct format_jobs j = { r, years };
+	int64_t *size = xcalloc(n ? n : 1, sizeof(*size));
+	struct format_jobs j = { r, years, NULL };
+
+	for (size_t i = 0; i < n; i++)
+		size[i] = (int64_t)years[i].n;
+	j.order = largest_first(size, n);
+	free(size);
 
 	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
 		     "practice_code,practice_name,contract_type,dispensing,"
@@ -400,6 +504,7 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 	put_money_header(of);
 	/* formatting is most of the work, and years are independent */
 	workers_run(n, format_job, &j);
+	free(j.order);
 	for (size_t i = 0; i < n; i++) {
 		outfile_write(of, r[i].buf, r[i].len);
 		free(r[i].buf);

@@ -389,7 +389,22 @@ static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 		 * its two parts, two digits at a time (no temporary copy: a
 		 * copy of just-written bytes stalls on store forwarding).
 		 */
-		uint64_t ip = m / pow10[decimals], fp = m % pow10[decimals];
+		uint64_t ip, fp;
+		/* constant divisors for the usual scales: no hardware divide */
+		switch (decimals) {
+		case 0:
+			ip = m, fp = 0;
+			break;
+		case 2:
+			ip = m / 100, fp = m % 100;
+			break;
+		case 9:
+			ip = m / 1000000000, fp = m % 1000000000;
+			break;
+		default:
+			ip = m / pow10[decimals], fp = m % pow10[decimals];
+			break;
+		}
 		/* digits of ip: from its bit length, corrected by one compare */
 		unsigned nd = (unsigned)(64 - __builtin_clzll(ip | 1)) * 1233 >> 12;
 		char *p;

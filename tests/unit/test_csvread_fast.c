@@ -159,11 +159,53 @@ static void test_csvread_fast_path_matches_libcsv_on_random_input(void **state)
 	}
 }
 
+/*
+ * Long lines, mostly plain (the 16-byte split), with a special byte now
+ * and then at any position, so that every chunk boundary is crossed.
+ */
+static void test_csvread_fast_path_matches_libcsv_on_long_lines(void **state)
+{
+	static const char specials[] = { '"', '\r', '\0', (char)0xc3, (char)0xff, '\n', ',' };
+	unsigned long seed = 777;
+	char buf[512];
+
+	(void)state;
+	for (int it = 0; it < 5000; it++) {
+		size_t len = 0;
+		int rows;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		rows = 1 + (int)((seed >> 33) % 4);
+		memcpy(buf, "h,i,j\r\n", 7);
+		len = 7;
+		for (int r = 0; r < rows; r++) {
+			size_t n;
+
+			seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+			n = 1 + (seed >> 33) % 70;
+			for (size_t k = 0; k < n && len < sizeof(buf) - 4; k++) {
+				seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+				if ((seed >> 40) % 40 == 0)
+					buf[len++] = specials[(seed >> 20) % sizeof(specials)];
+				else if ((seed >> 40) % 5 == 0)
+					buf[len++] = ',';
+				else
+					buf[len++] = (char)('a' + (seed >> 50) % 26);
+			}
+			if ((seed >> 10) & 1)
+				buf[len++] = '\r';
+			buf[len++] = '\n';
+		}
+		same_both_ways(buf, len - ((seed >> 12) & 1), (seed >> 14) % 4 == 0 ? 9 : 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_edge_cases),
 		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_random_input),
+		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_long_lines),
 	};
 
 	return cmocka_run_group_tests_name("csvread_fast", tests, NULL, NULL);

@@ -236,7 +236,7 @@ static void test_payments_keeps_whole_pound_rounding_per_ccg(void **state)
 	assert_pence_eq(c->m[PAY_CORE_CONTRACT], 305000);
 
 	capture_begin();
-	pay_report_rounding(&f->y);
+	pay_report_rounding(&f->y, true);
 	assert_string_equal(capture_end(),
 			    FIX "14-15-whole-pounds.csv: note: CCG 02P: components differ "
 			    "from published totals by £1 over 2 practices (whole-pound "
