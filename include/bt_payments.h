@@ -21,6 +21,7 @@
 
 #include "backtest.h"
 #include "payments.h"
+#include "pbudget.h"
 #include "status.h"
 
 struct bt_payments {
@@ -51,5 +52,34 @@ enum status bt_payments_build(struct bt_payments *bp,
  */
 enum status bt_payments_check_range(const struct bt_payments *bp, int first,
 				    int last);
+
+/* The code under which practices of year Y-1 gone by year Y are budgeted. */
+#define BT_CLOSED_CCG "(closed)"
+
+/*
+ * True if the payments-only budget (pbudget.h) has the rates to budget
+ * target year `year` under p: the year and the one before are in
+ * p->years with their allocations (pb_build()'s own condition).
+ */
+bool bt_payments_can_budget(const struct pb_params *p, int year);
+
+/*
+ * The payments-only budget for target year `year`, per CCG of that
+ * year: pb_build() on the payments of years year - 1 (and year - 2 for
+ * growth, when given), every practice of year - 1 attributed to its CCG
+ * of `year` (so the budget covers the same practices as the naive
+ * forecast; a practice gone by `year` is budgeted under BT_CLOSED_CCG
+ * and left out, a practice new in `year` has no budget).  Year `year`'s
+ * file gives only that attribution; no amount of it is used.
+ *
+ * years[0..n) are sorted by year and read with pb_split(); they must
+ * include year - 1 and `year`.  Sets budget and has_budget on every row
+ * of rows[0..n_rows) whose target year is `year` and whose CCG has
+ * practices in year - 1.  Returns ST_OK, or the status of pb_build()
+ * after it reported (ST_CONFIG: no rates for the year).
+ */
+enum status bt_payments_budget(const struct pay_year *years, size_t n,
+			       int year, const struct pb_params *p,
+			       struct bt_row *rows, size_t n_rows);
 
 #endif

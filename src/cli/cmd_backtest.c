@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "diag.h"
 #include "payments_io.h"
+#include "pbudget.h"
 #include "workers.h"
 #include "xalloc.h"
 
@@ -65,6 +66,42 @@ static const char backtest_help[] =
 	"be opened, or DIR holds no payments file; 73/74 a report cannot be\n"
 	"written; 78 bad column table.\n";
 
+/*
+ * The budget column: for every target year the payments-only budget
+ * (pbudget.h, issue 4) built from the years before it, per CCG of the
+ * target year (bt_payments_budget()).  Years without the methodology's
+ * rates get no budget, and a note says which.
+ */
+static enum status fill_budgets(const struct pay_year *years, size_t n,
+				int first, int last, struct bt_result *r)
+{
+	const struct pb_params *p = &pb_default_params;
+	char missing[256] = "";
+	size_t len = 0;
+
+	for (int y = first; y <= last; y++) {
+		enum status st;
+
+		if (!bt_payments_can_budget(p, y)) {
+			char b[8];
+
+			pay_year_label(y, b);
+			if (len + 16 < sizeof(missing))
+				len += (size_t)snprintf(missing + len, sizeof(missing) - len,
+							"%s%s", len ? ", " : "", b);
+			continue;
+		}
+		st = bt_payments_budget(years, n, y, p, r->rows, r->n_rows);
+		if (st != ST_OK)
+			return st;
+	}
+	if (len)
+		diag_note("no budget for %s: the payments-only budget has no rates "
+			  "for %s (docs/methodology.md section 3)", missing,
+			  strchr(missing, ',') ? "these years" : "this year");
+	return ST_OK;
+}
+
 static int parse_year_opt(const char *opt, const char *arg, int *out)
 {
 	int y = pay_parse_year(arg);
@@ -111,6 +148,7 @@ enum status cmd_backtest(int argc, char **argv)
 	enum status st;
 
 	pay_options_init(&o);
+	o.split = pb_split();	/* the payment lines the budget rules need */
 	while ((c = getopt_long(argc, argv, "ho:", opts, &idx)) != -1) {
 		switch (c) {
 		case 'h':
@@ -221,6 +259,9 @@ enum status cmd_backtest(int argc, char **argv)
 		st = ST_DATA;
 		goto out;
 	}
+	st = fill_budgets(years, n, first, last, &r);
+	if (st != ST_OK)
+		goto out;
 	{
 		struct backtest_io_run run = {
 			argc, argv, years, n, &m, &o, &bo, first, last,

@@ -139,27 +139,57 @@ static void write_rows(struct outfile *of, const struct bt_result *r)
 	}
 }
 
-/* Rows of target year `year` (all rows for 0). */
-static size_t count_year(const struct bt_result *r, int year)
-{
-	size_t k = 0;
+/* Which rows a summary line covers: a target year, all, or the budgeted. */
+enum { SEL_ALL = 0, SEL_BUDGETED = -1 };
 
-	for (size_t i = 0; i < r->n_rows; i++)
-		k += year == 0 || r->rows[i].target_year == year;
-	return k;
+/*
+ * Scores the rows of selection sel into *s; *n_rows is how many rows it
+ * covers (scored or not) and *n_budgeted how many of the scored have a
+ * budget.  SEL_BUDGETED keeps only the rows with a budget, so that
+ * budget, p50 and naive are scored on the same CCG-years.
+ */
+static void summarise(const struct bt_result *r, int sel, struct bt_summary *s,
+		      size_t *n_rows)
+{
+	*n_rows = 0;
+	if (sel != SEL_BUDGETED) {
+		for (size_t i = 0; i < r->n_rows; i++)
+			*n_rows += sel == SEL_ALL || r->rows[i].target_year == sel;
+		backtest_summarise(r->rows, r->n_rows, sel, s);
+		return;
+	}
+	{
+		struct bt_row *v = xcalloc(r->n_rows ? r->n_rows : 1, sizeof(*v));
+
+		for (size_t i = 0; i < r->n_rows; i++)
+			if (r->rows[i].has_budget)
+				v[(*n_rows)++] = r->rows[i];
+		backtest_summarise(v, *n_rows, 0, s);
+		free(v);
+	}
+}
+
+static const char *sel_label(int sel, char buf[16])
+{
+	if (sel == SEL_ALL)
+		snprintf(buf, 16, "all");
+	else if (sel == SEL_BUDGETED)
+		snprintf(buf, 16, "budgeted");
+	else
+		pay_year_label(sel, buf);
+	return buf;
 }
 
 static void write_summary_line(struct outfile *of, const struct bt_result *r,
-			       int year)
+			       int sel)
 {
 	struct bt_summary s;
+	size_t n;
+	char b[16];
 
-	backtest_summarise(r->rows, r->n_rows, year, &s);
-	if (year)
-		put_year(of, year);
-	else
-		outfile_puts(of, "all");
-	outfile_printf(of, ",%zu,%zu", count_year(r, year), s.n_rows);
+	summarise(r, sel, &s, &n);
+	outfile_printf(of, "%s,%zu,%zu,%zu", sel_label(sel, b), n, s.n_rows,
+		       s.n_budget);
 	put_share(of, s.mape_budget);
 	put_share(of, s.mape_p50);
 	put_share(of, s.mape_naive);
@@ -170,12 +200,13 @@ static void write_summary_line(struct outfile *of, const struct bt_result *r,
 
 static void write_summary(struct outfile *of, const struct bt_result *r)
 {
-	outfile_puts(of, "target_year,ccg_years,scored,mape_budget,mape_p50,"
-		     "mape_naive,cover80,cover95\n");
+	outfile_puts(of, "target_year,ccg_years,scored,budgeted,mape_budget,"
+		     "mape_p50,mape_naive,cover80,cover95\n");
 	for (size_t i = 0; i < r->n_rows; i++)
 		if (i == 0 || r->rows[i].target_year != r->rows[i - 1].target_year)
 			write_summary_line(of, r, r->rows[i].target_year);
-	write_summary_line(of, r, 0);
+	write_summary_line(of, r, SEL_ALL);
+	write_summary_line(of, r, SEL_BUDGETED);
 }
 
 /* Hashes of the inputs, computed before anything is written. */
@@ -308,20 +339,17 @@ static bool off_target(const struct bt_summary *s)
 }
 
 /* One line of the table; returns true if it was marked. */
-static bool print_line(FILE *f, const struct bt_result *r, int year)
+static bool print_line(FILE *f, const struct bt_result *r, int sel)
 {
 	struct bt_summary s;
-	char name[8], b[16], p[16], nv[16], c80[16], c95[16];
+	char name[16], b[16], p[16], nv[16], c80[16], c95[16];
+	size_t n;
 	bool mark;
 
-	backtest_summarise(r->rows, r->n_rows, year, &s);
-	if (year)
-		pay_year_label(year, name);
-	else
-		snprintf(name, sizeof(name), "all");
+	summarise(r, sel, &s, &n);
 	mark = s.n_rows > 0 && off_target(&s);
-	fprintf(f, "%-7s %6zu %6zu %11s %9s %10s %8s %8s%s\n", name,
-		count_year(r, year), s.n_rows, pct(s.mape_budget, b),
+	fprintf(f, "%-8s %6zu %6zu %11s %9s %10s %7s %7s%s\n",
+		sel_label(sel, name), n, s.n_rows, pct(s.mape_budget, b),
 		pct(s.mape_p50, p), pct(s.mape_naive, nv), cover(s.cover80, c80),
 		cover(s.cover95, c95), mark ? " *" : "");
 	return mark;
@@ -329,16 +357,23 @@ static bool print_line(FILE *f, const struct bt_result *r, int year)
 
 void backtest_io_print_summary(FILE *f, const struct bt_result *r)
 {
-	bool marked = false;
+	bool marked = false, any_budget = false;
 
-	fprintf(f, "%-7s %6s %6s %11s %9s %10s %8s %8s\n", "year", "CCGs",
+	fprintf(f, "%-8s %6s %6s %11s %9s %10s %7s %7s\n", "year", "CCGs",
 		"scored", "MAPE budget", "MAPE p50", "MAPE naive", "in 80%",
 		"in 95%");
-	for (size_t i = 0; i < r->n_rows; i++)
+	for (size_t i = 0; i < r->n_rows; i++) {
 		if (i == 0 || r->rows[i].target_year != r->rows[i - 1].target_year)
 			marked |= print_line(f, r, r->rows[i].target_year);
-	marked |= print_line(f, r, 0);
+		any_budget |= r->rows[i].has_budget;
+	}
+	marked |= print_line(f, r, SEL_ALL);
+	if (any_budget)
+		marked |= print_line(f, r, SEL_BUDGETED);
 	if (marked)
 		fputs("* coverage outside 75-85% (80% interval) or 92-98% "
 		      "(95% interval)\n", f);
+	if (any_budget)
+		fputs("budgeted: the CCG-years with a budget, every column over "
+		      "the same rows\n", f);
 }

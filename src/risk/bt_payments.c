@@ -129,3 +129,190 @@ enum status bt_payments_check_range(const struct bt_payments *bp, int first,
 	}
 	return ST_OK;
 }
+
+/* ---- the payments-only budget, by target-year CCG ---------------------- */
+
+bool bt_payments_can_budget(const struct pb_params *p, int year)
+{
+	const struct pb_year_params *now = pb_year(p, year), *before = pb_year(p, year - 1);
+
+	return now && before && now->allocation && before->allocation;
+}
+
+static const struct pay_year *find_year(const struct pay_year *years, size_t n,
+					int start)
+{
+	for (size_t i = 0; i < n; i++)
+		if (years[i].start == start)
+			return &years[i];
+	return NULL;
+}
+
+struct pkey {
+	const char *a, *b;	/* CCG code, practice code (or practice code, "") */
+	size_t idx;
+};
+
+static int cmp_pkey(const void *x, const void *y)
+{
+	const struct pkey *p = x, *q = y;
+	int c = strcmp(p->a, q->a);
+
+	return c ? c : strcmp(p->b, q->b);
+}
+
+static int cmp_ccg_code(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct pay_ccg *)elem)->code);
+}
+
+static int cmp_pkey_code(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct pkey *)elem)->a);
+}
+
+/* Appends s to the pool (pool_alloc leaves room); returns its offset. */
+static uint32_t pool_add(struct pay_year *y, const char *s)
+{
+	size_t len = strlen(s), at = y->pool_len;
+
+	if (y->pool_len + len + 1 + PAY_POOL_SLACK > y->pool_alloc)
+		BUG("backtest pool too small");
+	memcpy(y->pool + at, s, len + 1);
+	y->pool_len += len + 1;
+	return (uint32_t)at;
+}
+
+/*
+ * *rel = base with every practice under its CCG (code and name) of
+ * target, or BT_CLOSED_CCG when target does not list it; practices
+ * sorted again by CCG and code, CCG totals summed again (pay_year_ccgs).
+ * rel borrows base's path and split; release with relabel_release().
+ */
+static enum status relabel(struct pay_year *rel, const struct pay_year *base,
+			   const struct pay_year *target)
+{
+	struct pkey *in_target = xcalloc(target->n ? target->n : 1, sizeof(*in_target));
+	struct pkey *order = xcalloc(base->n ? base->n : 1, sizeof(*order));
+	uint32_t *code_at = xcalloc(target->n_ccgs + 1, sizeof(*code_at));
+	uint32_t *name_at = xcalloc(target->n_ccgs + 1, sizeof(*name_at));
+	struct pay_practice *p;
+	size_t need = base->pool_len + PAY_POOL_SLACK + 2 * (sizeof(BT_CLOSED_CCG) + 1);
+	enum status st;
+
+	for (size_t i = 0; i < target->n_ccgs; i++)
+		need += strlen(target->ccgs[i].code) + strlen(target->ccgs[i].name) + 2;
+	*rel = *base;
+	rel->rounding = NULL;	/* per CCG of base: meaningless here */
+	rel->n_rounding = 0;
+	rel->pool_alloc = need;
+	rel->pool = xcalloc(need, 1);
+	memcpy(rel->pool, base->pool, base->pool_len);
+	if (need > UINT32_MAX)
+		BUG("string pool beyond 4 GB");
+	for (size_t i = 0; i < target->n_ccgs; i++) {
+		code_at[i] = pool_add(rel, target->ccgs[i].code);
+		name_at[i] = pool_add(rel, target->ccgs[i].name);
+	}
+	code_at[target->n_ccgs] = pool_add(rel, BT_CLOSED_CCG);
+	name_at[target->n_ccgs] = pool_add(rel, BT_CLOSED_CCG);
+
+	for (size_t j = 0; j < target->n; j++)
+		in_target[j] = (struct pkey){
+			pay_text(target, &target->p[j], PAY_PRACTICE_CODE), "", j };
+	qsort(in_target, target->n, sizeof(*in_target), cmp_pkey);
+
+	p = xcalloc(base->n ? base->n : 1, sizeof(*p));
+	for (size_t j = 0; j < base->n; j++) {
+		const struct pay_practice *bp = &base->p[j];
+		const struct pkey *t = bsearch(pay_text(base, bp, PAY_PRACTICE_CODE),
+					       in_target, target->n, sizeof(*in_target),
+					       cmp_pkey_code);
+		size_t c = target->n_ccgs;
+
+		if (t) {
+			const struct pay_ccg *tc = bsearch(
+				pay_text(target, &target->p[t->idx], PAY_CCG_CODE),
+				target->ccgs, target->n_ccgs, sizeof(*target->ccgs),
+				cmp_ccg_code);
+
+			if (!tc)
+				BUG("a practice's CCG is not among its year's CCGs");
+			c = (size_t)(tc - target->ccgs);
+		}
+		p[j] = *bp;
+		p[j].text[PAY_CCG_CODE] = code_at[c];
+		p[j].text[PAY_CCG_NAME] = name_at[c];
+		order[j] = (struct pkey){ rel->pool + code_at[c],
+					  pay_text(base, bp, PAY_PRACTICE_CODE), j };
+	}
+	qsort(order, base->n, sizeof(*order), cmp_pkey);
+	rel->p = xcalloc(base->n ? base->n : 1, sizeof(*rel->p));
+	rel->n = rel->alloc = base->n;
+	for (size_t k = 0; k < base->n; k++)
+		rel->p[k] = p[order[k].idx];
+	rel->ccgs = NULL;
+	rel->n_ccgs = 0;
+	st = pay_year_ccgs(rel, &rel->ccgs, &rel->n_ccgs);
+	if (st == ST_OK)
+		pay_national(rel->ccgs, rel->n_ccgs, &rel->national);
+	free(p);
+	free(order);
+	free(in_target);
+	free(code_at);
+	free(name_at);
+	return st;
+}
+
+static void relabel_release(struct pay_year *rel)
+{
+	free(rel->p);
+	free(rel->pool);
+	free(rel->ccgs);
+	memset(rel, 0, sizeof(*rel));
+}
+
+static int cmp_pb_ccg(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct pb_ccg *)elem)->code);
+}
+
+enum status bt_payments_budget(const struct pay_year *years, size_t n,
+			       int year, const struct pb_params *p,
+			       struct bt_row *rows, size_t n_rows)
+{
+	const struct pay_year *base = find_year(years, n, year - 1);
+	const struct pay_year *before = find_year(years, n, year - 2);
+	const struct pay_year *target = find_year(years, n, year);
+	struct pay_year in[2], rel;
+	struct pb_result res;
+	size_t k = 0;
+	enum status st;
+
+	if (!base || !target)
+		BUG("bt_payments_budget() without the years %d and %d", year - 1, year);
+	pay_year_init(&rel);
+	pb_result_init(&res);
+	st = relabel(&rel, base, target);
+	if (st != ST_OK)
+		goto out;
+	if (before)
+		in[k++] = *before;	/* a shallow copy: pb_build() only reads */
+	in[k++] = rel;
+	st = pb_build(&res, in, k, year, p);
+	if (st != ST_OK)
+		goto out;
+	for (size_t i = 0; i < n_rows; i++) {
+		const struct pb_ccg *c;
+
+		if (rows[i].target_year != year)
+			continue;
+		c = bsearch(rows[i].ccg, res.ccgs, res.n, sizeof(*res.ccgs), cmp_pb_ccg);
+		rows[i].has_budget = c != NULL;
+		rows[i].budget = c ? c->budget_total : 0;
+	}
+out:
+	pb_result_release(&res);
+	relabel_release(&rel);
+	return st;
+}

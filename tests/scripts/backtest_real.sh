@@ -13,7 +13,11 @@
 #     Python's csv module and Decimal, straight from the published files,
 #     with its own keyword mapping of the columns (the one payments_real.sh
 #     checks against pandas) and its own attribution by target-year CCG;
-#  4. the summary's per-year lines are printed (2017/18 covers poorly:
+#  4. the budget column is filled for 2016/17 to 2019/20, the years the
+#     methodology has rates for, and empty after (its figures are checked
+#     in tests/unit/test_bt_payments.c: by hand on the fixture, and on
+#     these files against pb_build() for the CCGs that did not change);
+#  5. the summary's per-year lines are printed (2017/18 covers poorly:
 #     see docs/backtest.md), with the run time.
 #
 # Run from the repository root (tests/run.sh does); BUILD names the build
@@ -42,17 +46,33 @@ end=$(date +%s.%N)
 cat "$tmp/stdout"
 echo "run time: $(echo "$start $end" | awk '{ printf "%.2f s", $2 - $1 }')"
 
-# 1. acceptance
+# 1. acceptance (columns by name)
 awk -F, '
+	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+	$1 == "all" || $1 == "budgeted" {
+		printf "%s: %d CCG-years, MAPE budget %s, p50 %.4f, naive %.4f, cover80 %.4f, cover95 %.4f\n", $1,
+			$col["ccg_years"], $col["mape_budget"], $col["mape_p50"], $col["mape_naive"], $col["cover80"], $col["cover95"]
+	}
 	$1 == "all" {
 		seen = 1
-		printf "all: %d CCG-years, MAPE p50 %.4f, naive %.4f, cover80 %.4f, cover95 %.4f\n", $2, $5, $6, $7, $8
-		if (!($5 < $6)) { print "FAIL: p50 does not beat the naive forecast"; bad = 1 }
-		if (!($7 >= 0.75 && $7 <= 0.85)) { print "FAIL: 80% interval coverage outside 0.75-0.85"; bad = 1 }
-		if (!($8 >= 0.92 && $8 <= 0.98)) { print "FAIL: 95% interval coverage outside 0.92-0.98"; bad = 1 }
+		if (!($col["mape_p50"] < $col["mape_naive"])) { print "FAIL: p50 does not beat the naive forecast"; bad = 1 }
+		if (!($col["cover80"] >= 0.75 && $col["cover80"] <= 0.85)) { print "FAIL: 80% interval coverage outside 0.75-0.85"; bad = 1 }
+		if (!($col["cover95"] >= 0.92 && $col["cover95"] <= 0.98)) { print "FAIL: 95% interval coverage outside 0.92-0.98"; bad = 1 }
 	}
 	END { if (!seen) { print "FAIL: no line \"all\" in backtest_summary.csv"; bad = 1 } exit bad }
 ' "$tmp/out/backtest_summary.csv" || fail=1
+
+# the budget: a figure for every CCG-year of 2016/17 to 2019/20 (the years
+# the methodology has rates for), none after
+awk -F, '
+	NR > 1 {
+		y = substr($1, 1, 4) + 0
+		if (y <= 2019 && $4 == "") { printf "FAIL: %s %s has no budget\n", $1, $2; bad = 1 }
+		if (y >= 2020 && $4 != "") { printf "FAIL: %s %s has a budget\n", $1, $2; bad = 1 }
+		n += $4 != ""
+	}
+	END { if (!bad) printf "ok: budget for the %d CCG-years of 2016/17 to 2019/20, none after\n", n; exit bad }
+' "$tmp/out/backtest.csv" || fail=1
 
 # 2 and 3. rows, actual and naive, from the published files
 if [ ! -x "$PY" ]; then

@@ -130,6 +130,7 @@ static void test_backtest_io_reports_a_folder_without_yearly_files(void **state)
  *   budget 0.05, 0.10 -> 0.075; 80% 1 of 2; 95% 2 of 2.
  *   2017/18 (one scored row): p50 0, naive 0.25, no budget, 1 and 1.
  *   all: p50 0.05, naive 0.15, budget 0.075 (two rows), 80% 2/3, 95% 1.
+ *   budgeted (the two 2016/17 rows only): as 2016/17.
  */
 /* A run of no input files, with the default settings. */
 static struct backtest_io_run no_inputs(void)
@@ -182,10 +183,12 @@ static void test_backtest_io_writes_both_reports_in_pounds(void **state)
 		"2017/18,A,4.00,,3.00,4.00,4.00,4.00,4.00,4.00\n"
 		"2017/18,'=C,50.00,,0.00,,,,,\n");
 	assert_string_equal(sum,
-		"target_year,ccg_years,scored,mape_budget,mape_p50,mape_naive,cover80,cover95\n"
-		"2016/17,2,2,0.075000,0.075000,0.100000,0.500000,1.000000\n"
-		"2017/18,2,1,,0.000000,0.250000,1.000000,1.000000\n"
-		"all,4,3,0.075000,0.050000,0.150000,0.666667,1.000000\n");
+		"target_year,ccg_years,scored,budgeted,mape_budget,mape_p50,mape_naive,"
+		"cover80,cover95\n"
+		"2016/17,2,2,2,0.075000,0.075000,0.100000,0.500000,1.000000\n"
+		"2017/18,2,1,0,,0.000000,0.250000,1.000000,1.000000\n"
+		"all,4,3,2,0.075000,0.050000,0.150000,0.666667,1.000000\n"
+		"budgeted,2,2,2,0.075000,0.075000,0.100000,0.500000,1.000000\n");
 	assert_string_equal(man,
 		"; written by pcbudget backtest\n[run]\n"
 		"version = " PCBUDGET_VERSION "\n"
@@ -248,11 +251,13 @@ static void test_backtest_io_prints_every_year_and_marks_poor_coverage(void **st
 	backtest_io_print_summary(f, &r);
 	fclose(f);
 	assert_string_equal(buf,
-		"year      CCGs scored MAPE budget  MAPE p50 MAPE naive   in 80%   in 95%\n"
-		"2016/17      2      2       7.50%     7.50%     10.00%    50.0%   100.0% *\n"
-		"2017/18      2      1           -     0.00%     25.00%   100.0%   100.0% *\n"
-		"all          4      3       7.50%     5.00%     15.00%    66.7%   100.0% *\n"
-		"* coverage outside 75-85% (80% interval) or 92-98% (95% interval)\n");
+		"year       CCGs scored MAPE budget  MAPE p50 MAPE naive  in 80%  in 95%\n"
+		"2016/17       2      2       7.50%     7.50%     10.00%   50.0%  100.0% *\n"
+		"2017/18       2      1           -     0.00%     25.00%  100.0%  100.0% *\n"
+		"all           4      3       7.50%     5.00%     15.00%   66.7%  100.0% *\n"
+		"budgeted      2      2       7.50%     7.50%     10.00%   50.0%  100.0% *\n"
+		"* coverage outside 75-85% (80% interval) or 92-98% (95% interval)\n"
+		"budgeted: the CCG-years with a budget, every column over the same rows\n");
 	free(buf);
 }
 
