@@ -58,8 +58,8 @@ struct backtest_io_run {
  *   target_year,ccg_years,scored,mape_budget,mape_p50,mape_naive,cover80,cover95
  * one line per target year and a last line "all" (backtest_summarise()),
  * and dir/manifest.txt (INI): version, command line, column table and
- * choices, the model's prior, the target years, and per input file its
- * path, SHA-256, size and practices.  dir is created if missing.
+ * choices, the model's prior, the target years, the years with a budget,
+ * and per input file its path, SHA-256, size and practices.  dir is created if missing.
  * Returns ST_OK, ST_NOINPUT (an input cannot be hashed), ST_NOOUTPUT or
  * ST_IO after reporting; on error none of the files is left behind.
  */

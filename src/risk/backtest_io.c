@@ -216,9 +216,10 @@ struct input_hash {
 };
 
 static void write_manifest(struct outfile *of, const struct backtest_io_run *run,
-			   const struct input_hash *h)
+			   const struct bt_result *r, const struct input_hash *h)
 {
 	char a[8], b[8];
+	int last_budget = 0;
 
 	outfile_puts(of, "; written by pcbudget backtest\n[run]\n");
 	outfile_puts(of, "version = " PCBUDGET_VERSION "\ncommand = pcbudget");
@@ -233,6 +234,16 @@ static void write_manifest(struct outfile *of, const struct backtest_io_run *run
 	pay_year_label(run->last, b);
 	outfile_printf(of, "prior_nat_sd = %g\ntarget_years = %s to %s\n",
 		       run->model->prior_nat_sd, a, b);
+	outfile_puts(of, "budget = payments-only budget (pbudget.h), practices of "
+		     "the year before under their CCG of the target year\n"
+		     "budget_years =");
+	for (size_t i = 0; i < r->n_rows; i++)
+		if (r->rows[i].has_budget && r->rows[i].target_year != last_budget) {
+			last_budget = r->rows[i].target_year;
+			pay_year_label(last_budget, a);
+			outfile_printf(of, " %s", a);
+		}
+	outfile_puts(of, last_budget ? "\n" : " none\n");
 	for (size_t i = 0; i < run->n_years; i++) {
 		const struct pay_year *y = &run->years[i];
 
@@ -278,7 +289,7 @@ enum status backtest_io_write(const char *dir, const struct bt_result *r,
 	}
 	write_rows(&of[0], r);
 	write_summary(&of[1], r);
-	write_manifest(&of[2], run, h);
+	write_manifest(&of[2], run, r, h);
 
 	/* publish all or none: flush everything before renaming anything */
 	for (size_t i = 0; i < N_OUT; i++)

@@ -199,7 +199,10 @@ static void test_backtest_io_writes_both_reports_in_pounds(void **state)
 		"pcn_participation = out (out_of_scope)\n"
 		"other_payments = out (out_of_scope)\n"
 		"prior_nat_sd = 0.02\n"
-		"target_years = 2016/17 to 2017/18\n");
+		"target_years = 2016/17 to 2017/18\n"
+		"budget = payments-only budget (pbudget.h), practices of the year "
+		"before under their CCG of the target year\n"
+		"budget_years = 2016/17\n");
 	free(csv);
 	free(sum);
 	free(man);
