@@ -137,7 +137,7 @@ bench: $(BUILD)/pcbudget $(BENCH_BIN)
 # in tests/fuzz/<name>/.  FUZZ_TIME seconds each (default 600); new inputs
 # go to build-fuzz/corpus-<name>/, crashes to build-fuzz/.
 FUZZ_TIME ?= 600
-FUZZ_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
+FUZZ_SAN  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(FUZZ_SRC:tests/fuzz/%.c=build-fuzz/%)
 fuzz-build:

@@ -12,7 +12,8 @@
  * probabilities outside [0, 1], a practice without a contract or
  * without three years of history, a CCG without an allocation, a rate
  * parameter missing for the budget year.  The methodology (method.h)
- * then reads the dataset and never fails on data.
+ * then reads the dataset and never fails on data, except on figures
+ * too large for int64 pence (see method_compute()).
  *
  * Ownership: the dataset owns every string and array it holds; release
  * everything with dataset_release().  Indices (practice, ccg, service)
@@ -203,6 +204,16 @@ void dataset_release(struct dataset *ds);
  */
 enum status dataset_load(struct dataset *ds, const char *dir, int year,
 			 const struct params *p);
+
+/*
+ * Same as dataset_load(), but table k (in dataset_files[] order) is
+ * parsed from texts[k] (NUL-terminated, borrowed) when it is not NULL,
+ * as if read from dir/<file> (the name used in messages); the other
+ * tables are read from dir.  For tests and the fuzzer.
+ */
+enum status dataset_load_mem(struct dataset *ds, const char *dir,
+			     const char *const *texts, int year,
+			     const struct params *p);
 
 /* Index of a practice by code, or -1. */
 long dataset_find_practice(const struct dataset *ds, const char *code);

@@ -69,8 +69,12 @@ struct method_params {
  * Resolves every parameter for the budget year from p (file values over
  * defaults).  A year with neither a [year] section nor built-in defaults
  * is one error; otherwise each missing value is reported where the
- * year's section is.  Returns ST_OK or ST_DATA (a parameter missing for
- * the budget year is a data error, exit 65).
+ * year's section is.  Then values no rule can use are reported at the
+ * value (or the section): a share outside 0-100%, a price, list or
+ * point count not above 0, an uplift or growth below -100%, a warning
+ * horizon outside 0-1200 months.  Returns ST_OK, ST_DATA (a parameter
+ * missing for the budget year is a data error, exit 65) or ST_CONFIG
+ * (a value out of range: a bad parameter file, exit 78).
  */
 enum status method_params_load(const struct params *p, int year,
 			       struct method_params *mp);
@@ -88,6 +92,7 @@ struct deriv {
 	char formula[DERIV_FORMULA_MAX];	/* "5209.497 weighted patients x £85.35 x (1 - 4.9%)" */
 	char params[DERIV_PARAMS_MAX];		/* "[2017/18] global_sum_price=85.35 ooh_deduction=4.9%" */
 	int64_t amount;				/* pence */
+	bool overflow;				/* a product or the amount did not fit (amount 0) */
 };
 
 /*
@@ -95,6 +100,19 @@ struct deriv {
  * The one rounding every rule applies at its end.
  */
 int64_t method_div_round(method_i128 num, method_i128 den);
+
+/*
+ * Same rounding, checked: stores num/den in *out and returns true, or
+ * returns false (out untouched) when den is 0 or the result does not
+ * fit in int64 (|result| > INT64_MAX).
+ */
+bool method_div_fits(method_i128 num, method_i128 den, int64_t *out);
+
+/*
+ * Every rule below fills d and returns d->amount.  Products are checked:
+ * when a product or the amount does not fit (inputs far beyond any real
+ * budget), the amount is 0 and d->overflow is set, never a wrapped value.
+ */
 
 /*
  * GMS global sum (§2.1): weighted × price × (1 − ooh_deduction) when the
@@ -214,9 +232,10 @@ int64_t rule_share(int64_t amount, int64_t rate_ppm);
 
 /*
  * Distance from target in hundredths of a percent (basis points):
- * (allocation − target) / target × 10000, rounded.  target > 0.
+ * (allocation − target) / target × 10000, rounded, into *bp.  target > 0.
+ * Returns false (bp untouched) if it does not fit in int64.
  */
-int64_t rule_distance_from_target(int64_t allocation, int64_t target);
+bool rule_distance_from_target(int64_t allocation, int64_t target, int64_t *bp);
 
 /* ------------------------------------------------------------------ */
 /* The budget                                                           */
@@ -263,6 +282,7 @@ struct budget {
 	struct budget_ccg total;
 	struct derivation *rows;
 	size_t n_rows, alloc_rows;
+	bool overflow;			/* scratch for method_compute(): a sum did not fit */
 };
 
 /* Zeroes b so budget_release() is safe. */
@@ -275,8 +295,14 @@ void budget_release(struct budget *b);
  * Applies the methodology to the validated dataset with the year's
  * parameters, filling b (initialised, empty).  Pure: no I/O, except
  * that a control total that does not reconcile is reported as an
- * internal error ("... does not reconcile") and returns ST_INTERNAL.
- * Returns ST_OK otherwise.
+ * internal error ("... does not reconcile") and returns ST_INTERNAL,
+ * and that a figure too large for int64 pence (inputs far beyond any
+ * real budget, e.g. a misplaced decimal point) is reported for each
+ * practice, else each CCG, else the total where it happens:
+ *     pcbudget: error: practice 'A00001': a figure is too large to
+ *     compute in pence (over £92,233,720,368,547,758.07)
+ * and returns ST_DATA; b then holds nothing to use.  Returns ST_OK
+ * otherwise.
  */
 enum status method_compute(const struct dataset *ds,
 			   const struct method_params *mp, struct budget *b);

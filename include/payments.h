@@ -28,6 +28,9 @@
 
 #define PAY_LIST_DECIMALS 9
 
+/* Readable bytes after a year's last text, so writers may copy 16 at a time. */
+#define PAY_POOL_SLACK 16
+
 /*
  * The amounts kept for a practice (or summed for a CCG).  The first
  * PAY_N_CATS are the parts of the published total and add up to it;
@@ -99,8 +102,24 @@ enum pay_group {
 	PAY_N_GROUPS
 };
 
+/*
+ * An optional finer split of the parts of the total, for a method that
+ * needs single payment lines (the payments-only budget).  classify() is
+ * called once per column of each file with the column's normalised
+ * header and its category (judgement calls resolved); it returns a
+ * class in [0, n_classes) or -1 (not split).  Each practice then also
+ * carries its amounts per class (pay_split_row()).
+ */
+struct pay_split {
+	size_t n_classes;
+	int (*classify)(const char *norm_header, enum pay_money category,
+			void *ctx);
+	void *ctx;
+};
+
 struct pay_options {
 	enum pay_money group_cat[PAY_N_GROUPS];	/* each < PAY_N_CATS */
+	const struct pay_split *split;	/* NULL = no split (the default) */
 };
 
 /*
@@ -189,6 +208,8 @@ struct pay_layout {
 	size_t n_amount_cols;
 	size_t *other_cols;	/* text, contract, dispensing, list sizes */
 	size_t n_other_cols;
+	int *split_class;	/* per column, -1 = none (when split) */
+	size_t n_split;		/* classes of the split, 0 = no split */
 };
 
 void pay_layout_init(struct pay_layout *l);
@@ -215,6 +236,7 @@ struct pay_practice {
 	uint32_t line;			/* source line of the row */
 	unsigned char contract;		/* enum pay_contract */
 	unsigned char dispensing;	/* enum pay_dispensing */
+	uint32_t split_row;		/* row of y->split (when split) */
 	int64_t registered, weighted;	/* 10^-9 patients */
 	int64_t m[PAY_N_MONEY];
 };
@@ -238,7 +260,8 @@ struct pay_year {
 	char label[8];		/* "2016/17" */
 	struct pay_practice *p;	/* sorted by CCG code, then practice code */
 	size_t n, alloc;
-	char *pool;		/* NUL-terminated strings; offset 0 is "" */
+	char *pool;		/* NUL-terminated strings; offset 0 is "";
+				 * PAY_POOL_SLACK zero bytes follow the last */
 	size_t pool_len, pool_alloc;
 	bool has[PAY_N_MONEY];
 	bool has_pcn;
@@ -249,7 +272,16 @@ struct pay_year {
 	struct pay_ccg *ccgs;	/* CCG totals in code order (pay_year_ccgs) */
 	size_t n_ccgs;
 	struct pay_ccg national;	/* all CCGs summed */
+	int64_t *split;		/* n_split amounts per practice, or NULL */
+	size_t n_split;
 };
+
+/* The split amounts of practice p (n_split of them), or NULL. */
+static inline const int64_t *pay_split_row(const struct pay_year *y,
+					   const struct pay_practice *p)
+{
+	return y->split ? y->split + (size_t)p->split_row * y->n_split : NULL;
+}
 
 void pay_year_init(struct pay_year *y);
 void pay_year_release(struct pay_year *y);

@@ -12,7 +12,9 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "commands.h"
@@ -30,6 +32,8 @@
 
 static const char run_help[] =
 	"Usage: pcbudget run [options] DATASET\n"
+	"       pcbudget run --from-payments=DIR --year=Y [options]   (see\n"
+	"       'pcbudget run --from-payments=DIR --help')\n"
 	"\n"
 	"Apply the delegated budget transfer methodology to the practices and\n"
 	"contracts of a dataset directory (CSV tables and params.ini, see\n"
@@ -142,6 +146,12 @@ enum status cmd_run(int argc, char **argv)
 	unsigned long v;
 	int year = 0, c;
 
+	/* payments-only mode has its own options: hand the whole line over */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--from-payments") == 0 ||
+		    strncmp(argv[i], "--from-payments=", 16) == 0)
+			return cmd_run_payments(argc, argv);
+
 	memset(&ro, 0, sizeof(ro));
 	memset(&rd, 0, sizeof(rd));
 	ro.started = (int64_t)time(NULL);
@@ -214,6 +224,16 @@ enum status cmd_run(int argc, char **argv)
 	params_add_specs(&p, runreport_param_specs, runreport_n_param_specs);
 	dataset_init(&ds);
 	budget_init(&b);
+	{
+		struct stat sb;
+		int e = stat(dir, &sb) != 0 ? errno : S_ISDIR(sb.st_mode) ? 0 : ENOTDIR;
+
+		if (e) {
+			diag_error("cannot open dataset '%s': %s", dir, strerror(e));
+			st = ST_NOINPUT;
+			goto out;
+		}
+	}
 	if (!params_path)
 		params_path = default_params = xasprintf("%s/params.ini", dir);
 	pst = params_load(&p, params_path);

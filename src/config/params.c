@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dates.h"
 #include "diag.h"
@@ -747,6 +748,16 @@ enum status params_load(struct params *p, const char *path)
 		diag_error("cannot open '%s': %s", path, strerror(errno));
 		return ST_NOINPUT;
 	}
+	{
+		struct stat sb;
+
+		/* fopen() opens a directory for reading; fread() then fails */
+		if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fclose(f);
+			diag_error("cannot open '%s': %s", path, strerror(EISDIR));
+			return ST_NOINPUT;
+		}
+	}
 	for (;;) {
 		size_t got;
 
@@ -769,6 +780,15 @@ enum status params_load(struct params *p, const char *path)
 	}
 	fclose(f);
 	buf[len] = '\0';
+	if (len >= 2 && (memcmp(buf, "\xff\xfe", 2) == 0 || memcmp(buf, "\xfe\xff", 2) == 0)) {
+		/* every other byte is a NUL: name the encoding instead */
+		free(p->path);
+		p->path = xstrdup(path);
+		diag_at(DIAG_ERROR, &(struct srcloc){ p->path, 1, 1 },
+			"file is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8");
+		free(buf);
+		return ST_CONFIG;
+	}
 	if (memchr(buf, '\0', len)) {
 		/* strlen() would stop there: report where the NUL is */
 		const char *nul = memchr(buf, '\0', len);

@@ -723,6 +723,7 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 		const char *scode = NULL;
 		size_t si = 0, old;
 		long pi;
+		int rc_pay, rc_units;
 		bool have_service = false;
 		char *key;
 		const struct ds_service *sv;
@@ -736,8 +737,10 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 				     "unknown service '%s' (not in es_catalogue.csv)", scode);
 		}
 		chk(ld, schema_bool(t, r, PA_SIGNED, &pa.signed_up));
-		pa.has_payment = chk(ld, schema_money(t, r, PA_PAYMENT, &pa.last_year_payment)) == 1;
-		pa.has_units = chk(ld, schema_fixed(t, r, PA_UNITS, &pa.units)) == 1;
+		rc_pay = chk(ld, schema_money(t, r, PA_PAYMENT, &pa.last_year_payment));
+		rc_units = chk(ld, schema_fixed(t, r, PA_UNITS, &pa.units));
+		pa.has_payment = rc_pay == 1;
+		pa.has_units = rc_units == 1;
 		if (pi < 0 || !have_service)
 			continue;
 		key = xasprintf("%s\x1f%s", ds->practices[pi].code, scode);
@@ -750,7 +753,8 @@ static void read_participation(struct loader *ld, const struct strmap *services,
 		}
 		free(key);
 		sv = &ds->services[si];
-		if (pa.signed_up && in_budget(ld, pi)) {
+		/* a bad amount was reported: do not also call it missing */
+		if (pa.signed_up && in_budget(ld, pi) && rc_pay >= 0 && rc_units >= 0) {
 			if (sv->type == ES_LES && !pa.has_payment)
 				FAIL(ld, T_PARTICIPATION, r, PA_PAYMENT,
 				     "a LES is budgeted from last year's payment: give 'last_year_payment'");
@@ -978,7 +982,7 @@ static void check_area(struct loader *ld, const size_t *rows)
 	for (size_t a = 0; a < ds->n_area_lines; a++) {
 		const struct ds_area_line *al = &ds->area_lines[a];
 		int64_t sum = 0;
-		bool bad = false;
+		bool bad = false, over = false;	/* over: the sum passed INT64_MAX */
 
 		for (size_t i = 0; i < ds->n_practices; i++) {
 			const struct ds_practice *pr = &ds->practices[i];
@@ -995,16 +999,24 @@ static void check_area(struct loader *ld, const size_t *rows)
 				bad = true;
 				continue;
 			}
-			sum += basis_weight(pr, al);
+			if (!over && __builtin_add_overflow(sum, basis_weight(pr, al), &sum))
+				over = true;
 		}
-		if (!bad && sum > al->basis_total) {
+		if (!bad && (over || sum > al->basis_total)) {
 			char a_buf[MONEY_BUFSZ], b_buf[MONEY_BUFSZ];
 			unsigned dec = al->basis == BASIS_WEIGHTED_LIST ? WEIGHTED_DECIMALS :
 				       al->basis == BASIS_HISTORIC ? 2 : 0;
 
-			FAIL(ld, T_AREA, rows[a], AR_TOTAL,
-			     "area total %s is less than the %s of the practices in the dataset",
-			     fixed_format(al->basis_total, dec, a_buf), fixed_format(sum, dec, b_buf));
+			if (over)
+				FAIL(ld, T_AREA, rows[a], AR_TOTAL,
+				     "area total %s is less than what the practices in the dataset add up to (over %s)",
+				     fixed_format(al->basis_total, dec, a_buf),
+				     fixed_format(INT64_MAX, dec, b_buf));
+			else
+				FAIL(ld, T_AREA, rows[a], AR_TOTAL,
+				     "area total %s is less than the %s of the practices in the dataset",
+				     fixed_format(al->basis_total, dec, a_buf),
+				     fixed_format(sum, dec, b_buf));
 		}
 	}
 }
@@ -1178,8 +1190,10 @@ void dataset_release(struct dataset *ds)
 	dataset_init(ds);
 }
 
-enum status dataset_load(struct dataset *ds, const char *dir, int year,
-			 const struct params *p)
+/* dataset_load() and dataset_load_mem(): texts may be NULL. */
+static enum status load(struct dataset *ds, const char *dir,
+			const char *const *texts, int year,
+			const struct params *p)
 {
 	struct loader ld;
 	struct strmap services = { 0 };
@@ -1197,7 +1211,16 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 		enum status ts;
 
 		schema_table_init(&ld.tab[k]);
-		ts = schema_load(&ld.tab[k], dir, &table_specs[k]);
+		if (texts && texts[k]) {
+			size_t n = strlen(dir);
+			char *path = xasprintf("%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/",
+					       table_specs[k].file);
+
+			ts = schema_load_mem(&ld.tab[k], path, texts[k], &table_specs[k]);
+			free(path);
+		} else {
+			ts = schema_load(&ld.tab[k], dir, &table_specs[k]);
+		}
 		ld.ok[k] = ts == ST_OK;
 		/* a file that cannot be read outranks bad data */
 		if (ts == ST_NOINPUT || ts == ST_IO)
@@ -1244,4 +1267,17 @@ enum status dataset_load(struct dataset *ds, const char *dir, int year,
 	free(ld.has_contract_row);
 	free(ld.contract_row);
 	return st;
+}
+
+enum status dataset_load(struct dataset *ds, const char *dir, int year,
+			 const struct params *p)
+{
+	return load(ds, dir, NULL, year, p);
+}
+
+enum status dataset_load_mem(struct dataset *ds, const char *dir,
+			     const char *const *texts, int year,
+			     const struct params *p)
+{
+	return load(ds, dir, texts, year, p);
 }

@@ -588,6 +588,13 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 		t->had_bom = true;
 		start = r.line_start = 3;
 	}
+	if (len >= 2 && (memcmp(buf, "\xff\xfe", 2) == 0 || memcmp(buf, "\xfe\xff", 2) == 0)) {
+		/* Excel's "Unicode Text" and some exports: say so, not "invalid UTF-8" */
+		diag_at(DIAG_ERROR, &(struct srcloc){ t->path, 1, 1 },
+			"file is UTF-16 (it starts with a UTF-16 byte order mark); save it as CSV UTF-8");
+		csv_table_release(t);
+		return ST_DATA;
+	}
 	if (start == len) {
 		diag_at(DIAG_ERROR, &(struct srcloc){ t->path, 1, 1 }, "file is empty");
 		csv_table_release(t);
@@ -672,6 +679,12 @@ enum status csv_read_file(struct csv_table *t, const char *path,
 	{
 		struct stat sb;
 
+		/* fopen() opens a directory for reading; fread() then fails */
+		if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			fclose(f);
+			diag_error("cannot open '%s': %s", path, strerror(EISDIR));
+			return ST_NOINPUT;
+		}
 		/* one allocation when the size is known (a regular file) */
 		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
 		    sb.st_size > 0 && (uintmax_t)sb.st_size < SIZE_MAX - 65536) {

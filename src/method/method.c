@@ -44,11 +44,27 @@ static void add_row(struct budget *b, long practice, size_t ccg,
 	b->n_rows++;
 }
 
+/*
+ * *acc += v, checked: a sum that does not fit in int64 sets *overflow
+ * (method_compute() reports it) and leaves *acc as it was.
+ */
+static void add(bool *overflow, int64_t *acc, int64_t v)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(*acc, v, &r) || r == INT64_MIN)
+		*overflow = true;
+	else
+		*acc = r;
+}
+
 /* Adds a practice component to its category and to the derivations. */
 static void component(struct budget *b, size_t i, size_t ccg, enum category cat,
 		      const struct deriv *d)
 {
-	b->practices[i].cat[cat] += d->amount;
+	if (d->overflow)
+		b->overflow = true;
+	add(&b->overflow, &b->practices[i].cat[cat], d->amount);
 	add_row(b, (long)i, ccg, category_names[cat], d);
 }
 
@@ -122,7 +138,7 @@ static void core_contract(const struct dataset *ds, const struct method_params *
 						 co->release_years, mp->year, mp->pms_uplift,
 						 mp->section, &d);
 			component(b, i, pr->ccg, CAT_CORE, &d);
-			b->practices[i].pms_released -= d.amount;
+			add(&b->overflow, &b->practices[i].pms_released, -d.amount);
 		}
 		break;
 	case CONTRACT_APMS:
@@ -150,7 +166,7 @@ static void enhanced_services(const struct dataset *ds, const struct method_para
 		} else if (sv->type == ES_LES) {
 			rule_es_last_year(sv->code, pa->last_year_payment, mp->les_growth, true,
 					  mp->section, &d);
-			b->practices[i].les += d.amount;
+			add(&b->overflow, &b->practices[i].les, d.amount);
 		} else if (sv->basis == ES_PER_HEAD) {
 			rule_es_per_head(sv->code, sv->rate, pr->registered, sv->rate_source, &d);
 		} else if (pa->has_units) {
@@ -318,19 +334,31 @@ static void ccg_row(struct budget *b, size_t c, const char *category,
 	add_row(b, -1, c, category, &d);
 }
 
-static void add_line(struct budget_line *to, const struct budget_line *from)
+static void add_line(bool *overflow, struct budget_line *to,
+		     const struct budget_line *from)
 {
 	for (int k = 0; k < N_CATS; k++)
-		to->cat[k] += from->cat[k];
-	to->total += from->total;
-	to->les += from->les;
-	to->qof_monthly += from->qof_monthly;
-	to->qof_balance += from->qof_balance;
-	to->pms_released += from->pms_released;
+		add(overflow, &to->cat[k], from->cat[k]);
+	add(overflow, &to->total, from->total);
+	add(overflow, &to->les, from->les);
+	add(overflow, &to->qof_monthly, from->qof_monthly);
+	add(overflow, &to->qof_balance, from->qof_balance);
+	add(overflow, &to->pms_released, from->pms_released);
 	if (from->has_last_year) {
-		to->last_year += from->last_year;
+		add(overflow, &to->last_year, from->last_year);
 		to->has_last_year = true;
 	}
+}
+
+/* allocation − planned − contingency − reserve, checked, in that order. */
+static int64_t headroom(struct budget *b, const struct budget_ccg *bc)
+{
+	int64_t h = bc->allocation;
+
+	add(&b->overflow, &h, -bc->planned);
+	add(&b->overflow, &h, -bc->contingency);
+	add(&b->overflow, &h, -bc->reserve);
+	return h;
 }
 
 static void ccg_figures(const struct dataset *ds, const struct method_params *mp,
@@ -344,12 +372,12 @@ static void ccg_figures(const struct dataset *ds, const struct method_params *mp
 	     m5[MONEY_BUFSZ], r1[MONEY_BUFSZ];
 
 	for (int k = 0; k < N_CATS; k++)
-		bc->planned += bc->line.cat[k];
+		add(&b->overflow, &bc->planned, bc->line.cat[k]);
 	bc->allocation = dc->allocation;
 	bc->contingency = rule_share(dc->allocation, mp->contingency_rate);
 	bc->reserve = rule_share(dc->allocation, mp->nonrecurrent_reserve_rate);
 	bc->reserve_uncommitted = rule_share(bc->reserve, mp->nonrecurrent_uncommitted_share);
-	bc->headroom = bc->allocation - bc->planned - bc->contingency - bc->reserve;
+	bc->headroom = headroom(b, bc);
 	bc->n_practices = dc->n_practices;
 
 	snprintf(p, sizeof(p), "allocations.csv (%s)", mp->section);
@@ -398,8 +426,9 @@ static void ccg_figures(const struct dataset *ds, const struct method_params *mp
 	} else if (dc->has_weighted_population && mp->has_national_allocation &&
 		   mp->has_national_weighted_population) {
 		bc->has_target = true;
-		bc->target = method_div_round((i128)mp->national_allocation * dc->weighted_population,
-					      mp->national_weighted_population);
+		if (!method_div_fits((i128)mp->national_allocation * dc->weighted_population,
+				     mp->national_weighted_population, &bc->target))
+			b->overflow = true;
 		snprintf(f, sizeof(f), "%s national allocation × %s ÷ %s weighted population",
 			 money_format_gbp(mp->national_allocation, m1),
 			 fixed_format(dc->weighted_population, 6, m2),
@@ -409,7 +438,8 @@ static void ccg_figures(const struct dataset *ds, const struct method_params *mp
 		ccg_row(b, c, "target", "target from weighted population", bc->target, f, p);
 	}
 	if (bc->has_target) {
-		bc->distance_bp = rule_distance_from_target(bc->allocation, bc->target);
+		if (!rule_distance_from_target(bc->allocation, bc->target, &bc->distance_bp))
+			b->overflow = true;
 		snprintf(f, sizeof(f), "(%s allocation − %s target) ÷ target = %s%%",
 			 money_format_gbp(bc->allocation, m1), money_format_gbp(bc->target, m2),
 			 fixed_format(bc->distance_bp, 2, m3));
@@ -417,6 +447,71 @@ static void ccg_figures(const struct dataset *ds, const struct method_params *mp
 			bc->distance_bp, f, "methodology §2.6");
 	}
 }
+
+/* The groups of child rows and the area shares, for practice_figures(). */
+struct shares {
+	const struct by_practice *es, *qof, *prem, *sch;
+	const int64_t *ccg_share, *ccg_weight, *practice_share;
+	int year_days;
+};
+
+/* Every component of practice i (in CCG c), in category order. */
+static void practice_figures(const struct dataset *ds, const struct method_params *mp,
+			     struct budget *b, size_t i, size_t c, const struct shares *sh)
+{
+	const struct ds_practice *pr = &ds->practices[i];
+	struct budget_line *bl = &b->practices[i];
+	size_t np = ds->n_practices, nc = ds->n_ccgs, na = ds->n_area_lines;
+
+	bl->has_last_year = pr->has_last_year;
+	for (int k = 0; k < N_CATS && pr->has_last_year; k++)
+		add(&b->overflow, &bl->last_year, pr->last_year[k]);
+	if (pr->days_open == 0) {
+		struct deriv d;
+
+		memset(&d, 0, sizeof(d));
+		snprintf(d.rule, sizeof(d.rule), "not open in the budget year");
+		snprintf(d.formula, sizeof(d.formula), "open and close dates leave no day in %s",
+			 mp->section);
+		component(b, i, c, CAT_CORE, &d);
+		return;
+	}
+	core_contract(ds, mp, b, i);
+	enhanced_services(ds, mp, b, i, sh->es);
+	qof(ds, mp, b, i, sh->qof);
+	premises(ds, mp, b, i, sh->prem, sh->sch);
+	if (pr->days_open < sh->year_days) {
+		for (int k = CAT_CORE; k <= CAT_PREMISES; k++) {
+			struct deriv d;
+
+			rule_part_year(bl->cat[k], pr->days_open, sh->year_days, &d);
+			component(b, i, c, (enum category)k, &d);
+		}
+	}
+	for (size_t a = 0; a < na; a++) {
+		const struct ds_area_line *al = &ds->area_lines[a];
+		struct deriv d;
+		char m1[MONEY_BUFSZ], m2[MONEY_BUFSZ], m3[MONEY_BUFSZ];
+		int64_t wc = sh->ccg_weight[a * nc + c];
+
+		memset(&d, 0, sizeof(d));
+		snprintf(d.rule, sizeof(d.rule), "%s",
+			 al->category == CAT_PREMISES ? "central premises pot" :
+			 "area discretionary line");
+		snprintf(d.formula, sizeof(d.formula),
+			 "%s: CCG share %s × %s ÷ %s (%s, largest remainder)", al->code,
+			 money_format_gbp(sh->ccg_share[a * nc + c], m1),
+			 basis_text(al, weight_of(pr, al), m2), basis_text(al, wc, m3),
+			 area_basis_names[al->basis]);
+		snprintf(d.params, sizeof(d.params), "area_budgets.csv %s", al->code);
+		d.amount = sh->practice_share[a * np + i];
+		component(b, i, c, al->category, &d);
+	}
+	rule_qof_phasing(bl->cat[CAT_QOF], mp->qof_aspiration_share,
+			 &bl->qof_monthly, &bl->qof_balance);
+}
+
+#define TOO_LARGE "a figure is too large to compute in pence (over £92,233,720,368,547,758.07)"
 
 enum status method_compute(const struct dataset *ds, const struct method_params *mp,
 			   struct budget *b)
@@ -426,8 +521,10 @@ enum status method_compute(const struct dataset *ds, const struct method_params 
 	int64_t *ccg_share = xcalloc(na * nc + 1, sizeof(int64_t));
 	int64_t *ccg_weight = xcalloc(na * nc + 1, sizeof(int64_t));
 	int64_t *practice_share = xcalloc(na * np + 1, sizeof(int64_t));
-	int year_days = fy_days(mp->year);
+	struct shares sh = { &g_es, &g_qof, &g_prem, &g_sch, ccg_share, ccg_weight,
+			     practice_share, fy_days(mp->year) };
 	enum status st = ST_OK;
+	bool reported = false;
 
 	b->year = mp->year;
 	b->n_practices = np;
@@ -445,70 +542,24 @@ enum status method_compute(const struct dataset *ds, const struct method_params 
 	}
 	for (size_t c = 0; c < nc; c++) {
 		size_t first_row = b->n_rows;
+		bool ccg_reported = false;
 
 		for (size_t i = 0; i < np; i++) {
-			const struct ds_practice *pr = &ds->practices[i];
-			struct budget_line *bl = &b->practices[i];
-
-			if (pr->ccg != c)
-				continue;
-			bl->has_last_year = pr->has_last_year;
-			for (int k = 0; k < N_CATS && pr->has_last_year; k++)
-				bl->last_year += pr->last_year[k];
-			if (pr->days_open == 0) {
-				struct deriv d;
-
-				memset(&d, 0, sizeof(d));
-				snprintf(d.rule, sizeof(d.rule), "not open in the budget year");
-				snprintf(d.formula, sizeof(d.formula), "open and close dates leave no day in %s",
-					 mp->section);
-				component(b, i, c, CAT_CORE, &d);
-				continue;
-			}
-			core_contract(ds, mp, b, i);
-			enhanced_services(ds, mp, b, i, &g_es);
-			qof(ds, mp, b, i, &g_qof);
-			premises(ds, mp, b, i, &g_prem, &g_sch);
-			if (pr->days_open < year_days) {
-				for (int k = CAT_CORE; k <= CAT_PREMISES; k++) {
-					struct deriv d;
-
-					rule_part_year(bl->cat[k], pr->days_open, year_days, &d);
-					component(b, i, c, (enum category)k, &d);
-				}
-			}
-			for (size_t a = 0; a < na; a++) {
-				const struct ds_area_line *al = &ds->area_lines[a];
-				struct deriv d;
-				char m1[MONEY_BUFSZ], m2[MONEY_BUFSZ], m3[MONEY_BUFSZ];
-				int64_t wc = ccg_weight[a * nc + c];
-
-				memset(&d, 0, sizeof(d));
-				snprintf(d.rule, sizeof(d.rule), "%s",
-					 al->category == CAT_PREMISES ? "central premises pot" :
-					 "area discretionary line");
-				snprintf(d.formula, sizeof(d.formula),
-					 "%s: CCG share %s × %s ÷ %s (%s, largest remainder)", al->code,
-					 money_format_gbp(ccg_share[a * nc + c], m1),
-					 basis_text(al, weight_of(pr, al), m2), basis_text(al, wc, m3),
-					 area_basis_names[al->basis]);
-				snprintf(d.params, sizeof(d.params), "area_budgets.csv %s", al->code);
-				d.amount = practice_share[a * np + i];
-				component(b, i, c, al->category, &d);
-			}
-			rule_qof_phasing(bl->cat[CAT_QOF], mp->qof_aspiration_share,
-					 &bl->qof_monthly, &bl->qof_balance);
-		}
-		for (size_t i = 0; i < np; i++) {
-			struct budget_line *bl = &b->practices[i];
-
 			if (ds->practices[i].ccg != c)
 				continue;
-			bl->total = 0;
+			b->overflow = false;
+			practice_figures(ds, mp, b, i, c, &sh);
 			for (int k = 0; k < N_CATS; k++)
-				bl->total += bl->cat[k];
-			add_line(&b->ccgs[c].line, bl);
+				add(&b->overflow, &b->practices[i].total, b->practices[i].cat[k]);
+			if (b->overflow) {
+				diag_error("practice '%s': " TOO_LARGE, ds->practices[i].code);
+				ccg_reported = true;
+			}
 		}
+		b->overflow = false;
+		for (size_t i = 0; i < np; i++)
+			if (ds->practices[i].ccg == c)
+				add_line(&b->overflow, &b->ccgs[c].line, &b->practices[i]);
 		/* the CCG's own rows go before its practices' rows */
 		{
 			size_t n_practice_rows = b->n_rows - first_row;
@@ -523,27 +574,43 @@ enum status method_compute(const struct dataset *ds, const struct method_params 
 					&saved[k].d);
 			free(saved);
 		}
+		if (b->overflow && !ccg_reported) {
+			diag_error("CCG '%s': " TOO_LARGE, ds->ccgs[c].code);
+			ccg_reported = true;
+		}
+		reported |= ccg_reported;
 	}
+	b->overflow = false;
 	for (size_t c = 0; c < nc; c++) {
 		const struct budget_ccg *bc = &b->ccgs[c];
 
-		add_line(&b->total.line, &bc->line);
-		b->total.planned += bc->planned;
-		b->total.allocation += bc->allocation;
-		b->total.contingency += bc->contingency;
-		b->total.reserve += bc->reserve;
-		b->total.reserve_uncommitted += bc->reserve_uncommitted;
-		b->total.headroom += bc->headroom;
+		add_line(&b->overflow, &b->total.line, &bc->line);
+		add(&b->overflow, &b->total.planned, bc->planned);
+		add(&b->overflow, &b->total.allocation, bc->allocation);
+		add(&b->overflow, &b->total.contingency, bc->contingency);
+		add(&b->overflow, &b->total.reserve, bc->reserve);
+		add(&b->overflow, &b->total.reserve_uncommitted, bc->reserve_uncommitted);
+		add(&b->overflow, &b->total.headroom, bc->headroom);
 		b->total.n_practices += bc->n_practices;
 	}
+	(void)headroom(b, &b->total);	/* method_reconcile() works it out this way */
 	b->total.has_target = nc > 0;
 	for (size_t c = 0; c < nc; c++) {
 		b->total.has_target &= b->ccgs[c].has_target;
-		b->total.target += b->ccgs[c].target;
+		add(&b->overflow, &b->total.target, b->ccgs[c].target);
 	}
-	if (b->total.has_target && b->total.target > 0)
-		b->total.distance_bp = rule_distance_from_target(b->total.allocation,
-								 b->total.target);
+	if (b->total.has_target && b->total.target > 0 &&
+	    !rule_distance_from_target(b->total.allocation, b->total.target,
+				       &b->total.distance_bp))
+		b->overflow = true;
+	if (b->overflow && !reported) {
+		diag_error("the dataset's totals: " TOO_LARGE);
+		reported = true;
+	}
+	if (reported) {
+		st = ST_DATA;
+		goto out;
+	}
 	if (method_reconcile(ds, b))
 		st = ST_INTERNAL;
 out:
@@ -576,6 +643,7 @@ int method_reconcile(const struct dataset *ds, const struct budget *b)
 	struct budget_ccg sum_total;
 	char what[256];
 	int rc = 0;
+	bool overflow = false;	/* method_compute() checked these very sums */
 
 	for (size_t k = 0; k < b->n_rows; k++) {
 		const struct derivation *r = &b->rows[k];
@@ -612,7 +680,7 @@ int method_reconcile(const struct dataset *ds, const struct budget *b)
 		memset(&sum, 0, sizeof(sum));
 		for (size_t i = 0; i < np; i++)
 			if (ds->practices[i].ccg == c)
-				add_line(&sum, &b->practices[i]);
+				add_line(&overflow, &sum, &b->practices[i]);
 		for (int k = 0; k < N_CATS && !rc; k++) {
 			planned += bc->line.cat[k];
 			if (sum.cat[k] != bc->line.cat[k]) {
@@ -634,7 +702,7 @@ int method_reconcile(const struct dataset *ds, const struct budget *b)
 			rc = mismatch(what, bc->headroom,
 				      bc->allocation - bc->planned - bc->contingency - bc->reserve);
 		}
-		add_line(&sum_total.line, &bc->line);
+		add_line(&overflow, &sum_total.line, &bc->line);
 		sum_total.planned += bc->planned;
 		sum_total.allocation += bc->allocation;
 		sum_total.contingency += bc->contingency;

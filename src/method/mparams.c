@@ -114,9 +114,44 @@ enum status method_params_load(const struct params *p, int year,
 		diag_at(DIAG_ERROR, &loc, "'national_weighted_population' for [%s] must be more than 0", s);
 		bad = 1;
 	}
-	if (mp->contract_warning_months < 0) {
-		diag_at(DIAG_ERROR, &loc, "'contract_warning_months' for [%s] must not be negative", s);
+	{
+		/* rules multiply by (1 + rate): below -100% a payment turns negative */
+		static const char *const factors[] = {
+			"pms_uplift", "apms_uplift", "es_activity_growth", "les_growth",
+			"rent_review_uplift",
+		};
+		const int64_t vals[] = {
+			mp->pms_uplift, mp->apms_uplift, mp->es_activity_growth, mp->les_growth,
+			mp->rent_review_uplift,
+		};
+
+		for (size_t i = 0; i < sizeof(factors) / sizeof(factors[0]); i++) {
+			const struct param_value *v = params_lookup(p, s, factors[i]);
+			struct srcloc at = loc;
+
+			if (vals[i] >= -1000000)
+				continue;
+			if (v) {
+				at.line = v->line;
+				at.col = v->col;
+			}
+			diag_at(DIAG_ERROR, &at, "'%s' for [%s] must not be below -100%%", factors[i], s);
+			bad = 1;
+		}
+	}
+	/* a horizon of more than a century is a typo, and would pass any date */
+	if (mp->contract_warning_months < 0 || mp->contract_warning_months > 1200) {
+		const struct param_value *v = params_lookup(p, s, "contract_warning_months");
+		struct srcloc at = loc;
+
+		if (v) {
+			at.line = v->line;
+			at.col = v->col;
+		}
+		diag_at(DIAG_ERROR, &at,
+			"'contract_warning_months' for [%s] must be between 0 and 1200 (100 years)", s);
 		bad = 1;
 	}
-	return bad ? ST_DATA : ST_OK;
+	/* a value of the wrong range is a bad parameter file (78), not bad data */
+	return bad ? ST_CONFIG : ST_OK;
 }

@@ -4,10 +4,13 @@
  *
  * Pure functions at the heart of the pipeline: plain numbers in, pence
  * and a derivation (rule, formula with the actual numbers, parameters)
- * out.  Every product is formed in 128 bits and rounded once, at the
- * end, half away from zero (method_div_round()).  Formulas use UTF-8
+ * out.  Every product is formed in 128 bits, checked, and rounded once,
+ * at the end, half away from zero (method_div_round()); a product or a
+ * result too large for int64 pence sets d->overflow instead of wrapping
+ * (absurd inputs; method_compute() reports them).  Formulas use UTF-8
  * '×', '−', '÷' and '£' because they are read by people.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -18,15 +21,58 @@ typedef method_i128 i128;
 
 #define PPM 1000000
 
-int64_t method_div_round(i128 num, i128 den)
+#define I128_MAX (((i128)INT64_MAX << 64) | (i128)UINT64_MAX)
+
+/* num/den rounded half away from zero; |num| < 2^127, den != 0. */
+static i128 div_round(i128 num, i128 den)
 {
 	bool neg = (num < 0) != (den < 0);
 	i128 n = num < 0 ? -num : num, d = den < 0 ? -den : den;
 	i128 q = n / d, r = n % d;
 
-	if (2 * r >= d)
+	if (r >= d - r)
 		q++;
-	return (int64_t)(neg ? -q : q);
+	return neg ? -q : q;
+}
+
+int64_t method_div_round(i128 num, i128 den)
+{
+	return (int64_t)div_round(num, den);
+}
+
+bool method_div_fits(i128 num, i128 den, int64_t *out)
+{
+	i128 q;
+
+	if (num < -I128_MAX || den == 0)
+		return false;
+	q = div_round(num, den);
+	if (q > INT64_MAX || q < -INT64_MAX)
+		return false;
+	*out = (int64_t)q;
+	return true;
+}
+
+/* a * b, or 0 with d->overflow set when it does not fit in 128 bits */
+static i128 mul(struct deriv *d, i128 a, i128 b)
+{
+	i128 r;
+
+	if (__builtin_mul_overflow(a, b, &r) || r < -I128_MAX) {
+		d->overflow = true;
+		return 0;
+	}
+	return r;
+}
+
+/* d->amount = num/den rounded, or 0 with d->overflow set. */
+static int64_t settle(struct deriv *d, i128 num, i128 den)
+{
+	if (!method_div_fits(num, den, &d->amount)) {
+		d->overflow = true;
+		d->amount = 0;
+	}
+	return d->amount;
 }
 
 /* ------------------------------------------------------------------ */
@@ -60,6 +106,8 @@ static void set_rule(struct deriv *d, const char *rule)
 	snprintf(d->rule, sizeof(d->rule), "%s", rule);
 	d->formula[0] = '\0';
 	d->params[0] = '\0';
+	d->amount = 0;
+	d->overflow = false;
 }
 
 /* ------------------------------------------------------------------ */
@@ -74,8 +122,8 @@ int64_t rule_gms_global_sum(int64_t weighted, int64_t price, int64_t ooh_ppm,
 	set_rule(d, "GMS global sum");
 	fixed_format(weighted, WEIGHTED_DECIMALS, w);
 	if (opted_out) {
-		d->amount = method_div_round((i128)weighted * price * (PPM - ooh_ppm),
-					     (i128)1000000000 * PPM);
+		settle(d, mul(d, mul(d, weighted, price), (i128)PPM - ooh_ppm),
+		       (i128)1000000000 * PPM);
 		snprintf(d->formula, sizeof(d->formula),
 			 "%s weighted patients × %s × (1 − %s out-of-hours deduction)",
 			 w, gbp(price, p), pct(ooh_ppm, o));
@@ -83,7 +131,7 @@ int64_t rule_gms_global_sum(int64_t weighted, int64_t price, int64_t ooh_ppm,
 			 "[%s] global_sum_price=%s ooh_deduction=%s", section,
 			 plain(price, pp), o);
 	} else {
-		d->amount = method_div_round((i128)weighted * price, 1000000000);
+		settle(d, mul(d, weighted, price), 1000000000);
 		snprintf(d->formula, sizeof(d->formula),
 			 "%s weighted patients × %s (no out-of-hours opt-out)", w,
 			 gbp(price, p));
@@ -100,7 +148,7 @@ int64_t rule_mpig(int64_t cf, int year, struct deriv *d)
 	char c[MONEY_BUFSZ];
 
 	set_rule(d, "MPIG correction factor");
-	d->amount = method_div_round((i128)cf * sevenths, 7);
+	settle(d, mul(d, cf, sevenths), 7);
 	snprintf(d->formula, sizeof(d->formula),
 		 "%s correction factor (2013/14) × %d/7 left after %d year%s of phase-out",
 		 gbp(cf, c), sevenths, k < 0 ? 0 : k, k == 1 ? "" : "s");
@@ -115,7 +163,7 @@ int64_t rule_pms_baseline(int64_t baseline, int64_t uplift_ppm,
 	char b[MONEY_BUFSZ], u[MONEY_BUFSZ];
 
 	set_rule(d, "PMS contract baseline");
-	d->amount = method_div_round((i128)baseline * (PPM + uplift_ppm), PPM);
+	settle(d, mul(d, baseline, (i128)PPM + uplift_ppm), PPM);
 	snprintf(d->formula, sizeof(d->formula), "%s baseline × (1 + %s uplift)",
 		 gbp(baseline, b), pct(uplift_ppm, u));
 	snprintf(d->params, sizeof(d->params), "[%s] pms_uplift=%s", section, u);
@@ -128,7 +176,7 @@ int64_t rule_pms_premium_release(int64_t baseline, int64_t gms_equivalent,
 				 int64_t uplift_ppm, const char *section,
 				 struct deriv *d)
 {
-	int64_t premium = baseline > gms_equivalent ? baseline - gms_equivalent : 0;
+	i128 premium = baseline > gms_equivalent ? (i128)baseline - gms_equivalent : 0;
 	char b[MONEY_BUFSZ], g[MONEY_BUFSZ], u[MONEY_BUFSZ], fy[DATE_BUFSZ];
 	int k;
 
@@ -143,8 +191,8 @@ int64_t rule_pms_premium_release(int64_t baseline, int64_t gms_equivalent,
 		k = 0;
 	if (k > release_years)
 		k = release_years;
-	d->amount = -method_div_round((i128)premium * k * (PPM + uplift_ppm),
-				      (i128)release_years * PPM);
+	d->amount = -settle(d, mul(d, mul(d, premium, k), (i128)PPM + uplift_ppm),
+			    (i128)release_years * PPM);
 	snprintf(d->formula, sizeof(d->formula),
 		 "−(%s baseline − %s GMS equivalent) × %d/%d released (from %s) × (1 + %s uplift)",
 		 gbp(baseline, b), gbp(gms_equivalent, g), k, release_years,
@@ -175,7 +223,7 @@ int64_t rule_apms(int64_t value, int64_t uplift_ppm, bool has_end,
 	int n;
 
 	set_rule(d, "APMS contract value");
-	d->amount = method_div_round((i128)value * (PPM + uplift_ppm), PPM);
+	settle(d, mul(d, value, (i128)PPM + uplift_ppm), PPM);
 	n = snprintf(d->formula, sizeof(d->formula), "%s contract value × (1 + %s uplift)",
 		     gbp(value, v), pct(uplift_ppm, u));
 	if (method_ends_within(has_end, end, year, warn_months) && n > 0)
@@ -196,7 +244,7 @@ int64_t rule_es_per_head(const char *service, int64_t rate,
 	char r[MONEY_BUFSZ], pr[MONEY_BUFSZ];
 
 	set_rule(d, "DES per head");
-	d->amount = rate * registered;
+	settle(d, mul(d, rate, registered), 1);
 	snprintf(d->formula, sizeof(d->formula), "%s: %lld registered patients × %s",
 		 service, (long long)registered, gbp(rate, r));
 	snprintf(d->params, sizeof(d->params), "%s=%s", rate_source, plain(rate, pr));
@@ -210,7 +258,7 @@ int64_t rule_es_activity(const char *service, int64_t units, int64_t rate,
 	char un[MONEY_BUFSZ], r[MONEY_BUFSZ], g[MONEY_BUFSZ], pr[MONEY_BUFSZ];
 
 	set_rule(d, "DES activity");
-	d->amount = method_div_round((i128)units * rate * (PPM + growth_ppm), (i128)PPM * PPM);
+	settle(d, mul(d, mul(d, units, rate), (i128)PPM + growth_ppm), (i128)PPM * PPM);
 	snprintf(d->formula, sizeof(d->formula),
 		 "%s: %s units last year × %s × (1 + %s growth)", service,
 		 fixed_format(units, MICRO_DECIMALS, un), gbp(rate, r), pct(growth_ppm, g));
@@ -226,7 +274,7 @@ int64_t rule_es_last_year(const char *service, int64_t payment,
 	char p[MONEY_BUFSZ], g[MONEY_BUFSZ];
 
 	set_rule(d, is_les ? "LES last year's payment" : "DES last year's payment");
-	d->amount = method_div_round((i128)payment * (PPM + growth_ppm), PPM);
+	settle(d, mul(d, payment, (i128)PPM + growth_ppm), PPM);
 	snprintf(d->formula, sizeof(d->formula), "%s: %s paid last year × (1 + %s growth)",
 		 service, gbp(payment, p), pct(growth_ppm, g));
 	snprintf(d->params, sizeof(d->params), "[%s] %s=%s", section,
@@ -245,8 +293,8 @@ int64_t rule_qof(int64_t points, int64_t point_value, int64_t registered,
 	     ppv[MONEY_BUFSZ];
 
 	set_rule(d, "QOF aspiration");
-	d->amount = method_div_round((i128)points * point_value * registered * prevalence,
-				     (i128)100 * national_average_list);
+	settle(d, mul(d, mul(d, mul(d, points, point_value), registered), prevalence),
+	       mul(d, 100, national_average_list));
 	fixed_format(national_average_list, 6, nal);
 	snprintf(d->formula, sizeof(d->formula),
 		 "%s points last year × %s × CPI (%lld ÷ %s) × prevalence %s",
@@ -282,8 +330,9 @@ int64_t rule_premises(enum premises_type type, int64_t amount,
 	if (has_review && review >= fy_start(year) && review <= fy_end(year)) {
 		int after = (int)(fy_end(year) - review + 1);
 
-		d->amount = amount + method_div_round((i128)amount * uplift_ppm * after,
-						      (i128)PPM * days);
+		i128 up = mul(d, mul(d, amount, uplift_ppm), after);
+
+		settle(d, d->overflow ? 0 : (i128)amount + div_round(up, (i128)PPM * days), 1);
 		snprintf(d->formula, sizeof(d->formula),
 			 "%s + %s × %s review uplift × %d/%d days from the review on %s",
 			 gbp(amount, a), a, pct(uplift_ppm, u), after, days,
@@ -317,8 +366,8 @@ int64_t rule_pipeline(const char *scheme, int64_t annual_cost, int32_t start,
 		first = (m + 8) % 12 + (dd != 1);	/* April = 0 */
 		months = 12 - first;
 	}
-	d->amount = method_div_round((i128)annual_cost * months * (weighted ? probability : PPM),
-				     (i128)12 * PPM);
+	settle(d, mul(d, mul(d, annual_cost, months), weighted ? probability : PPM),
+	       (i128)12 * PPM);
 	fixed_format(probability, MICRO_DECIMALS, p);
 	snprintf(d->formula, sizeof(d->formula),
 		 "%s: %s a year × %d/12 months live from %s%s%s%s", scheme,
@@ -338,7 +387,7 @@ int64_t rule_part_year(int64_t full, int days, int year_days, struct deriv *d)
 	char f[MONEY_BUFSZ];
 
 	set_rule(d, "part-year adjustment");
-	d->amount = -method_div_round((i128)full * (year_days - days), year_days);
+	d->amount = -settle(d, mul(d, full, year_days - days), year_days);
 	snprintf(d->formula, sizeof(d->formula),
 		 "−%s × %d/%d days the practice is not open", gbp(full, f),
 		 year_days - days, year_days);
@@ -350,7 +399,7 @@ int64_t rule_share(int64_t amount, int64_t rate_ppm)
 	return method_div_round((i128)amount * rate_ppm, PPM);
 }
 
-int64_t rule_distance_from_target(int64_t allocation, int64_t target)
+bool rule_distance_from_target(int64_t allocation, int64_t target, int64_t *bp)
 {
-	return method_div_round((i128)(allocation - target) * 10000, target);
+	return method_div_fits(((i128)allocation - target) * 10000, target, bp);
 }

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "pay_history.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 __extension__ typedef __int128 i128;
@@ -96,38 +97,13 @@ static void add_practice(struct pay_hist_side *s, const struct pay_practice *p)
 		s->amount[PAY_HIST_BUDGET] += p->m[k];
 }
 
-/* Practice code -> belongs to the CCG: open addressing on FNV-1a. */
-struct seen {
-	const char **code;
-	bool *in;
-	size_t mask;
-};
-
-static bool *seen_slot(struct seen *s, const char *code, bool *fresh)
-{
-	uint32_t h = 2166136261u;
-	size_t i;
-
-	for (const char *c = code; *c; c++)
-		h = (h ^ (unsigned char)*c) * 16777619u;
-	for (i = h & s->mask; s->code[i]; i = (i + 1) & s->mask) {
-		if (strcmp(s->code[i], code) == 0) {
-			*fresh = false;
-			return &s->in[i];
-		}
-	}
-	s->code[i] = code;
-	*fresh = true;
-	return &s->in[i];
-}
-
 enum status pay_history_build(struct pay_history *h,
 			      const struct pay_year *years, size_t n,
 			      const char *ccg, size_t n_last)
 {
-	size_t first = n > n_last ? n - n_last : 0, total = 0, size = 16;
+	size_t first = n > n_last ? n - n_last : 0, total = 0;
 	const struct pay_year *latest;
-	struct seen seen;
+	struct strmap seen;	/* practice code -> 1 if it belongs to the CCG */
 	bool found = false;
 
 	if (n == 0 || n_last == 0)
@@ -151,11 +127,7 @@ enum status pay_history_build(struct pay_history *h,
 
 	for (size_t i = first; i < n; i++)
 		total += years[i].n;
-	while (size < 2 * total)
-		size *= 2;
-	seen.code = xcalloc(size, sizeof(*seen.code));
-	seen.in = xcalloc(size, sizeof(*seen.in));
-	seen.mask = size - 1;
+	strmap_init(&seen, total);
 
 	/* latest first, so a practice is attributed by its latest code */
 	for (size_t i = n; i-- > first;) {
@@ -166,17 +138,15 @@ enum status pay_history_build(struct pay_history *h,
 		memcpy(hy->label, y->label, sizeof(hy->label));
 		for (size_t j = 0; j < y->n; j++) {
 			const struct pay_practice *p = &y->p[j];
-			bool fresh, *in = seen_slot(&seen, pay_text(y, p, PAY_PRACTICE_CODE),
-						   &fresh);
+			bool in = strcmp(pay_text(y, p, PAY_CCG_CODE), ccg) == 0, known;
+			size_t *belongs = strmap_put(&seen, pay_text(y, p, PAY_PRACTICE_CODE),
+						     in, &known);
 
-			if (fresh)
-				*in = strcmp(pay_text(y, p, PAY_CCG_CODE), ccg) == 0;
-			if (*in)
+			if (*belongs)
 				add_practice(&hy->ccg, p);
 			add_practice(&hy->national, p);
 		}
 	}
-	free(seen.code);
-	free(seen.in);
+	strmap_release(&seen);
 	return ST_OK;
 }

@@ -70,6 +70,7 @@ void pay_options_init(struct pay_options *o)
 	o->group_cat[PAY_GROUP_LOCAL_ES] = PAY_ENHANCED_SERVICES;
 	o->group_cat[PAY_GROUP_PCN_PARTICIPATION] = PAY_OUT_OF_SCOPE;
 	o->group_cat[PAY_GROUP_OTHER_PAYMENTS] = PAY_OUT_OF_SCOPE;
+	o->split = NULL;
 }
 
 const char *pay_group_name(enum pay_group g)
@@ -272,6 +273,7 @@ void pay_layout_release(struct pay_layout *l)
 	free(l->cols);
 	free(l->amount_cols);
 	free(l->other_cols);
+	free(l->split_class);
 	pay_layout_init(l);
 }
 
@@ -447,6 +449,21 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 		pay_layout_release(l);
 		return st;
 	}
+	if (o->split) {
+		l->n_split = o->split->n_classes;
+		l->split_class = xcalloc(t->n_cols, sizeof(*l->split_class));
+		for (size_t c = 0; c < t->n_cols; c++) {
+			int k = -1;
+
+			if (l->cols[c].role == PAY_ROLE_COMPONENT)
+				k = o->split->classify(t->norm[c],
+						       (enum pay_money)l->cols[c].target,
+						       o->split->ctx);
+			if (k >= (int)l->n_split)
+				BUG("split class %d of %zu", k, l->n_split);
+			l->split_class[c] = k;
+		}
+	}
 	/* the row loop visits only the columns it uses, amounts apart */
 	l->amount_cols = xcalloc(t->n_cols, sizeof(*l->amount_cols));
 	l->other_cols = xcalloc(t->n_cols, sizeof(*l->other_cols));
@@ -558,6 +575,7 @@ void pay_year_release(struct pay_year *y)
 	free(y->pool);
 	free(y->rounding);
 	free(y->ccgs);
+	free(y->split);
 	pay_year_init(y);
 }
 
@@ -567,10 +585,10 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 
 	if (len == 0)
 		return 0;
-	if (y->pool_len + len + 1 > y->pool_alloc) {
+	if (y->pool_len + len + 1 + PAY_POOL_SLACK > y->pool_alloc) {
 		size_t n = y->pool_alloc ? y->pool_alloc * 2 : 65536;
 
-		while (n < y->pool_len + len + 1)
+		while (n < y->pool_len + len + 1 + PAY_POOL_SLACK)
 			n *= 2;
 		y->pool = xrealloc(y->pool, n);
 		y->pool_alloc = n;
@@ -579,21 +597,24 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 	memcpy(y->pool + off, s, len);
 	y->pool[off + len] = '\0';
 	y->pool_len += len + 1;
+	memset(y->pool + y->pool_len, 0, PAY_POOL_SLACK);
 	return off;
 }
 
 /*
  * A set of pool strings (practice or CCG codes) with a value each:
- * open addressing, FNV-1a, sized once for the rows of a file.
+ * open addressing, FNV-1a, sized once for the rows of a file.  Keys are
+ * pool offsets, not pointers (strmap.h), because the pool moves as it
+ * grows while the file is read.
  */
-struct strmap {
+struct poolmap {
 	const struct pay_year *y;
 	uint32_t *key;		/* pool offset + 1; 0 = empty slot */
 	uint32_t *val;
 	size_t mask;
 };
 
-static void strmap_init(struct strmap *h, const struct pay_year *y, size_t n)
+static void poolmap_init(struct poolmap *h, const struct pay_year *y, size_t n)
 {
 	size_t size = 16;
 
@@ -605,7 +626,7 @@ static void strmap_init(struct strmap *h, const struct pay_year *y, size_t n)
 	h->mask = size - 1;
 }
 
-static void strmap_release(struct strmap *h)
+static void poolmap_release(struct poolmap *h)
 {
 	free(h->key);
 	free(h->val);
@@ -615,7 +636,7 @@ static void strmap_release(struct strmap *h)
  * Finds the string at pool offset off; if absent, adds it with value v.
  * Returns a pointer to the stored value and sets *found.
  */
-static uint32_t *strmap_put(struct strmap *h, uint32_t off, uint32_t v,
+static uint32_t *poolmap_put(struct poolmap *h, uint32_t off, uint32_t v,
 			    bool *found)
 {
 	const char *s = h->y->pool + off;
@@ -734,6 +755,8 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 	struct pay_year *y = ld->y;
 	bool ok = true, overflow = false;
 	int64_t v, parts = 0;
+	int64_t *split = y->split ? y->split + (size_t)p->split_row * y->n_split : NULL;
+	const struct csv_cell *over_cell = NULL;	/* where a sum first overflowed */
 
 	*les_parts = 0;
 	for (size_t j = 0; j < l->n_amount_cols; j++) {
@@ -751,6 +774,8 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		case PAY_ROLE_COMPONENT:
 			overflow |= !add(&p->m[pc->target], v);
 			overflow |= !add(&parts, v);
+			if (split && l->split_class[c] >= 0)
+				overflow |= !add(&split[l->split_class[c]], v);
 			if (pc->is_vi)
 				overflow |= !add(&p->m[PAY_MEMO_VI], v);
 			if (pc->is_local_es)
@@ -780,8 +805,18 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		case PAY_ROLE_WEIGHTED:
 			break;
 		}
+		if (overflow && !over_cell)
+			over_cell = cell;
 	}
-	overflow |= !add(&y->parts_sum, parts);
+	if (!overflow && !add(&y->parts_sum, parts)) {
+		struct srcloc loc;
+
+		csv_loc(t, row, &loc);
+		diag_at(DIAG_ERROR, &loc, "the amounts of the file up to this row are too large "
+			"to add up (over £92,233,720,368,547,758.07)");
+		ld->st = ST_DATA;
+		ok = false;
+	}
 	for (size_t j = 0; j < l->n_other_cols; j++) {
 		size_t c = l->other_cols[j];
 		const struct csv_cell *cell = row + c;
@@ -837,11 +872,8 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 		}
 	}
 	if (overflow) {
-		struct srcloc loc;
-
-		csv_loc(t, row, &loc);
-		diag_at(DIAG_ERROR, &loc, "amounts on this row are too large to add up");
-		ld->st = ST_DATA;
+		cell_error(ld, over_cell, "makes the amounts on this row too large to add up",
+			   " (over £92,233,720,368,547,758.07)");
 		ok = false;
 	}
 	return ok;
@@ -871,11 +903,6 @@ static bool check_codes(struct loader *ld, size_t r,
 	return ok;
 }
 
-static char *fmt_money(int64_t pence, char buf[MONEY_BUFSZ])
-{
-	return money_format(pence, buf);
-}
-
 /*
  * A sort key: two strings and the index of what they belong to, with
  * the first 8 bytes of each packed big-endian so that most comparisons
@@ -894,7 +921,7 @@ static uint64_t prefix8(const char *s)
 
 	for (; i < 8 && s[i]; i++)
 		v = v << 8 | (unsigned char)s[i];
-	return i ? v << (8 * (8 - i)) : 0;
+	return i ? v << (8 * (8 - i)) : 0;	/* a shift by 64 is undefined */
 }
 
 static struct sort_key make_key(const char *a, const char *b, size_t idx)
@@ -949,9 +976,9 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 	struct pay_year *y = ld->y;
 	const struct csv_table *t = ld->t;
 	int64_t bound = 50 * ((int64_t)ld->l->n_components + 1);
-	struct strmap ccgs;
+	struct poolmap ccgs;
 
-	strmap_init(&ccgs, y, n_mm);
+	poolmap_init(&ccgs, y, n_mm);
 	for (size_t i = 0; i < n_mm; i++) {
 		const struct pay_practice *p = &y->p[mm[i].practice];
 		int64_t total = p->m[PAY_TOTAL_PUBLISHED];
@@ -968,14 +995,14 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 				"practice '%s': the payments add up to %s but '%s' "
 				"is %s (difference %s%s)",
 				pay_text(y, p, PAY_PRACTICE_CODE),
-				fmt_money(mm[i].parts, a),
+				money_format(mm[i].parts, a),
 				csv_text(t, csv_header(t, (size_t)ld->l->total_col)),
-				fmt_money(total, b), fmt_money(diff, d),
+				money_format(total, b), money_format(diff, d),
 				y->whole_pounds ? ", more than whole-pound rounding explains" : "");
 			ld->st = ST_DATA;
 			continue;
 		}
-		slot = strmap_put(&ccgs, p->text[PAY_CCG_CODE],
+		slot = poolmap_put(&ccgs, p->text[PAY_CCG_CODE],
 				  (uint32_t)y->n_rounding, &found);
 		if (!found) {
 			y->rounding = xreallocarray(y->rounding, y->n_rounding + 1,
@@ -986,7 +1013,7 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 		y->rounding[*slot].practices++;
 		y->rounding[*slot].diff += diff;
 	}
-	strmap_release(&ccgs);
+	poolmap_release(&ccgs);
 	{
 		struct sort_key *k = xreallocarray(NULL, y->n_rounding + 1, sizeof(*k));
 
@@ -1001,7 +1028,7 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			  const struct pay_layout *l, int start)
 {
 	struct loader ld = { y, t, l, ST_OK };
-	struct strmap practices, ccgs;
+	struct poolmap practices, ccgs;
 	struct mismatch *mm = NULL;
 	size_t n_mm = 0, alloc_mm = 0;
 
@@ -1013,12 +1040,16 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 	y->whole_pounds = true;
 	y->p = xcalloc(t->n_rows ? t->n_rows : 1, sizeof(*y->p));
 	y->alloc = t->n_rows;
-	y->pool = xmalloc(65536);
+	if (l->n_split) {
+		y->n_split = l->n_split;
+		y->split = xcalloc(t->n_rows ? t->n_rows * l->n_split : 1,
+				   sizeof(*y->split));
+	}
+	y->pool = xcalloc(1, 65536);	/* "" at 0, then zeros: the slack */
 	y->pool_alloc = 65536;
-	y->pool[0] = '\0';
 	y->pool_len = 1;
-	strmap_init(&practices, y, t->n_rows);
-	strmap_init(&ccgs, y, t->n_rows);
+	poolmap_init(&practices, y, t->n_rows);
+	poolmap_init(&ccgs, y, t->n_rows);
 
 	for (size_t r = 0; r < t->n_rows && !diag_limit_reached(); r++) {
 		struct pay_practice *p = &y->p[y->n];
@@ -1027,13 +1058,18 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 		uint32_t *first;
 
 		p->line = csv_at(t, r, 0)->line;
-		if (!(load_row(&ld, r, p, &les_parts) &
-		      check_codes(&ld, r, p))) {
+		p->split_row = (uint32_t)y->n;
+		/* '&', not '&&': both run, so both report */
+		if (!((int)load_row(&ld, r, p, &les_parts) &
+		      (int)check_codes(&ld, r, p))) {
 			memset(p, 0, sizeof(*p));
+			if (y->split)
+				memset(y->split + y->n * y->n_split, 0,
+				       y->n_split * sizeof(*y->split));
 			continue;
 		}
 
-		first = strmap_put(&practices, p->text[PAY_PRACTICE_CODE],
+		first = poolmap_put(&practices, p->text[PAY_PRACTICE_CODE],
 				   p->line, &found);
 		if (found) {
 			struct srcloc loc;
@@ -1044,7 +1080,7 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 				pay_text(y, p, PAY_PRACTICE_CODE), *first);
 			ld.st = ST_DATA;
 		}
-		first = strmap_put(&ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
+		first = poolmap_put(&ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
 		if (found && strcmp(pay_text(y, p, PAY_CCG_NAME),
 				    pay_text(y, &y->p[*first], PAY_CCG_NAME)) != 0) {
 			struct srcloc loc;
@@ -1064,9 +1100,9 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			diag_at(DIAG_ERROR, &loc,
 				"practice '%s': the parts of the local enhanced services "
 				"add up to %s but their total is %s (difference %s)",
-				pay_text(y, p, PAY_PRACTICE_CODE), fmt_money(les_parts, a),
-				fmt_money(p->m[PAY_MEMO_LOCAL_ES], b),
-				fmt_money(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
+				pay_text(y, p, PAY_PRACTICE_CODE), money_format(les_parts, a),
+				money_format(p->m[PAY_MEMO_LOCAL_ES], b),
+				money_format(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
 			ld.st = ST_DATA;
 		}
 		for (size_t k = 0; k < PAY_N_CATS; k++)
@@ -1081,8 +1117,8 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 	if (n_mm)
 		settle_mismatches(&ld, mm, n_mm);
 	free(mm);
-	strmap_release(&practices);
-	strmap_release(&ccgs);
+	poolmap_release(&practices);
+	poolmap_release(&ccgs);
 	if (ld.st != ST_OK || diag_limit_reached()) {
 		pay_year_release(y);
 		return ST_DATA;

@@ -360,7 +360,7 @@ const char *num_reason(enum num_err e)
 	case NUM_CURRENCY:
 		return " (currency symbols are not allowed)";
 	case NUM_NAN:
-		return " (not a number)";
+		return " (NaN, infinity and N/A are not allowed)";
 	case NUM_PRECISION:
 		return " (too many decimal places)";
 	case NUM_OVERFLOW:

@@ -126,6 +126,11 @@ static const struct defect defects[] = {
 	  "in.csv:2:6: error: unexpected character after a closing quote\n" },
 	{ "NUL byte", "a,b\n1,2\0003\n", "in.csv:2:4: error: NUL byte in the data\n" },
 	{ "invalid UTF-8", "a,b\n1,caf\xe9\n", "in.csv:2:6: error: invalid UTF-8 byte sequence\n" },
+	/* Excel's "Unicode Text": the byte order mark names the encoding */
+	{ "UTF-16 LE", "\xff\xfe" "a",
+	  "in.csv:1:1: error: file is UTF-16 (it starts with a UTF-16 byte order mark); save it as CSV UTF-8\n" },
+	{ "UTF-16 BE", "\xfe\xff",
+	  "in.csv:1:1: error: file is UTF-16 (it starts with a UTF-16 byte order mark); save it as CSV UTF-8\n" },
 	{ "duplicate header", "Code,Amount,code\nA,1,B\n",
 	  "in.csv:1:13: error: duplicate column 'code' (also column 1)\n" },
 	{ "header duplicate after normalising", "Global.Sum,Global  Sum\n1,2\n",
@@ -253,6 +258,10 @@ static void test_csvread_reports_a_missing_file(void **state)
 	err = capture_end();
 	assert_string_equal(err, "pcbudget: error: cannot open '/nonexistent/x.csv': "
 				 "No such file or directory\n");
+	/* a directory opens for reading; it is refused as input, not a read error */
+	capture_begin();
+	assert_int_equal(csv_read_file(&t, "/", NULL), ST_NOINPUT);
+	assert_string_equal(capture_end(), "pcbudget: error: cannot open '/': Is a directory\n");
 }
 
 int main(void)

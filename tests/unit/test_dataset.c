@@ -380,6 +380,37 @@ static void test_dataset_reports_bad_catalogue_rows(void **state)
 	dataset_release(&ds);
 }
 
+/*
+ * A LES payment that is there but malformed is one error at the cell,
+ * not also "give 'last_year_payment'"; an empty one is the missing
+ * value.
+ */
+static void test_dataset_reports_a_bad_payment_once(void **state)
+{
+	struct dataset ds;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(LOAD(&ds, &err,
+			      { "es_participation.csv",
+				"practice_code,service_code,signed_up,last_year_payment,activity_units\n"
+				"A00001,EXT,yes,,\n"
+				"A00001,UNP,no,21525.00,\n"
+				"A00002,ANT,yes,12000.005,\n" }),
+			 ST_DATA);
+	assert_string_equal(err,
+			    "ds/es_participation.csv:4:16: error: column 'last_year_payment': '12000.005' is not an amount (too many decimal places)\n");
+	dataset_release(&ds);
+	assert_int_equal(LOAD(&ds, &err,
+			      { "es_participation.csv",
+				"practice_code,service_code,signed_up,last_year_payment,activity_units\n"
+				"A00002,ANT,yes,,\n" }),
+			 ST_DATA);
+	assert_string_equal(err,
+			    "ds/es_participation.csv:2:16: error: a LES is budgeted from last year's payment: give 'last_year_payment'\n");
+	dataset_release(&ds);
+}
+
 static void test_dataset_reports_missing_and_unknown_columns_and_files(void **state)
 {
 	struct dataset ds;
@@ -493,6 +524,31 @@ static void test_dataset_reports_negative_history_for_a_historic_share(void **st
 	dataset_release(&ds);
 }
 
+/*
+ * Two practices of 9,223,372,036.854775807 and 5,100 weighted patients:
+ * their sum passes INT64_MAX billionths; the loader says so at the area
+ * total instead of overflowing.
+ */
+static void test_dataset_reports_an_area_basis_too_large_to_add_up(void **state)
+{
+	struct dataset ds;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(LOAD(&ds, &err,
+			      { "practices.csv",
+				"practice_code,practice_name,ccg_code,contract_type,registered_list,weighted_list,ooh_opt_out,dispensing,open_date,close_date\n"
+				"A00001,One Surgery,01A,GMS,7500,9223372036.854775807,yes,no,,\n"
+				"A00002,Two Surgery,01A,PMS,5000,5100,Yes,NO,1990-04-01,\n" },
+			      { "area_budgets.csv",
+				"year,line_code,line_name,category,amount,basis,area_basis_total\n"
+				"2017/18,SEN,Seniority,other,1.00,weighted_list,9223372036.854775807\n" }),
+			 ST_DATA);
+	assert_string_equal(err,
+			    "ds/area_budgets.csv:2:48: error: area total 9223372036.854775807 is less than what the practices in the dataset add up to (over 9223372036.854775807)\n");
+	dataset_release(&ds);
+}
+
 static void test_dataset_counts_days_open_in_the_year(void **state)
 {
 	struct dataset ds;
@@ -517,6 +573,51 @@ static void test_dataset_counts_days_open_in_the_year(void **state)
 	assert_int_equal(ds.practices[1].days_open, 0);
 	assert_int_equal(ds.ccgs[0].n_practices, 1);
 	dataset_release(&ds);
+}
+
+/*
+ * dataset_load_mem(): tables given in memory are used instead of the
+ * files and named dir/<file> in messages; the others come from dir.
+ * Here practices.csv is on disk, qof.csv (with an unknown practice) in
+ * memory, so the message must name ds/qof.csv line 3.
+ */
+static void test_dataset_loads_tables_given_in_memory(void **state)
+{
+	const char *texts[11] = { NULL };
+	struct dataset ds;
+	struct params p;
+	const char *err;
+
+	(void)state;
+	/* write the base dataset, then remove the qof file from disk */
+	assert_int_equal(LOAD(&ds, &err, { "qof.csv", NULL }), ST_NOINPUT);
+	dataset_release(&ds);
+	texts[5] = "practice_code,points_achieved,prevalence_factor\n"
+		   "A00001,530.5,\nA00009,500,\n";
+	assert_string_equal(dataset_files[5], "qof.csv");
+	params_init(&p, method_param_specs, method_n_param_specs);
+	capture_begin();
+	dataset_init(&ds);
+	assert_int_equal(dataset_load_mem(&ds, "ds", texts, 2017, &p), ST_DATA);
+	err = capture_end();
+	assert_string_equal(err, "ds/qof.csv:3:1: error: unknown practice 'A00009' (not in practices.csv)\n");
+	dataset_release(&ds);
+
+	/* all of the base dataset from memory: the same as from the files */
+	for (size_t i = 0; i < N_BASE; i++) {
+		assert_string_equal(dataset_files[i], base[i].name);
+		texts[i] = base[i].text;
+	}
+	capture_begin();
+	dataset_init(&ds);
+	assert_int_equal(dataset_load_mem(&ds, "nowhere", texts, 2017, &p), ST_OK);
+	err = capture_end();
+	assert_string_equal(err, "");
+	assert_int_equal(ds.n_practices, 2);
+	assert_int_equal(ds.n_history, 6);
+	assert_pence_eq(ds.qof[0].points, 53050);
+	dataset_release(&ds);
+	params_release(&p);
 }
 
 static void test_dataset_keeps_every_history_row_with_its_lists(void **state)
@@ -582,12 +683,15 @@ int main(void)
 		cmocka_unit_test(test_dataset_reports_a_probability_outside_0_and_1),
 		cmocka_unit_test(test_dataset_reports_a_rate_parameter_missing_for_the_year),
 		cmocka_unit_test(test_dataset_reports_bad_catalogue_rows),
+		cmocka_unit_test(test_dataset_reports_a_bad_payment_once),
 		cmocka_unit_test(test_dataset_reports_missing_and_unknown_columns_and_files),
 		cmocka_unit_test(test_dataset_reports_missing_contract_history_and_allocation),
 		cmocka_unit_test(test_dataset_reports_contract_rules),
 		cmocka_unit_test(test_dataset_reports_qof_points_above_those_available),
 		cmocka_unit_test(test_dataset_reports_negative_history_for_a_historic_share),
 		cmocka_unit_test(test_dataset_counts_days_open_in_the_year),
+		cmocka_unit_test(test_dataset_loads_tables_given_in_memory),
+		cmocka_unit_test(test_dataset_reports_an_area_basis_too_large_to_add_up),
 		cmocka_unit_test(test_dataset_keeps_every_history_row_with_its_lists),
 	};
 

@@ -209,6 +209,7 @@ static void test_method_pipeline_counts_months_live(void **state)
 static void test_method_part_year_and_reserves_and_target(void **state)
 {
 	struct deriv d;
+	int64_t bp = 0;
 
 	(void)state;
 	/* open 275 of 365 days: −£1,035,271.98 × 90/365 = −£255,272.543.. */
@@ -218,9 +219,52 @@ static void test_method_part_year_and_reserves_and_target(void **state)
 	assert_pence_eq(rule_share(4400000000, 5000), 22000000);
 	assert_pence_eq(rule_share(333, 5000), 2);
 	/* (£44.00m − £44.95m) ÷ £44.95m = −2.1134% -> −211 basis points */
-	assert_pence_eq(rule_distance_from_target(4400000000, 4495000000), -211);
+	assert_true(rule_distance_from_target(4400000000, 4495000000, &bp));
+	assert_pence_eq(bp, -211);
 	/* exactly −0.5 bp rounds away from zero */
-	assert_pence_eq(rule_distance_from_target(1999900, 2000000), -1);
+	assert_true(rule_distance_from_target(1999900, 2000000, &bp));
+	assert_pence_eq(bp, -1);
+	/* £92,233,720,368,547,758.07 against a 1p target: 9.2e22 bp */
+	assert_false(rule_distance_from_target(INT64_MAX, 1, &bp));
+	assert_pence_eq(bp, -1);
+}
+
+/*
+ * Inputs far beyond any budget: every product is checked, so a rule
+ * gives 0 and sets overflow instead of a wrapped amount.
+ */
+static void test_method_rules_flag_amounts_too_large_for_pence(void **state)
+{
+	struct deriv d;
+	int64_t q = 7;
+
+	(void)state;
+	/* 190p × 9,223,372,036,854,775,807 patients: 1.75e21p */
+	assert_pence_eq(rule_es_per_head("EXT", 190, INT64_MAX, "x", &d), 0);
+	assert_true(d.overflow);
+	/* a rule that fits clears the flag: 190p × 10 = £19.00 */
+	assert_pence_eq(rule_es_per_head("EXT", 190, 10, "x", &d), 1900);
+	assert_false(d.overflow);
+	/* four factors of 2^63 pass 2^127: the 128-bit product overflows */
+	assert_pence_eq(rule_qof(INT64_MAX, INT64_MAX, INT64_MAX, 1, INT64_MAX, "s", &d), 0);
+	assert_true(d.overflow);
+	/* weighted 2^63 billionths × £2^63/100 fits in 128 bits but not the result */
+	rule_gms_global_sum(INT64_MAX, INT64_MAX, 49000, true, "s", &d);
+	assert_true(d.overflow);
+	/* the largest amount plus a rent review uplift passes INT64_MAX */
+	rule_premises(PREM_LEASE_RENT, INT64_MAX, true, date_from_ymd(2017, 4, 1), 2017,
+		      25000, "s", &d);
+	assert_true(d.overflow);
+	assert_pence_eq(d.amount, 0);
+	/* 1 + uplift is formed in 128 bits: 100p × (1e6 + 9,223,372,036,854,775,807)
+	 * ÷ 1e6 = 922,337,203,685,577.5807p -> 922,337,203,685,578p */
+	assert_pence_eq(rule_pms_baseline(100, INT64_MAX, "s", &d), 922337203685578);
+	assert_false(d.overflow);
+	assert_true(method_div_fits(7, 2, &q));
+	assert_pence_eq(q, 4);
+	assert_false(method_div_fits((method_i128)INT64_MAX + 1, 1, &q));
+	assert_false(method_div_fits(1, 0, &q));
+	assert_pence_eq(q, 4);
 }
 
 static void test_method_every_default_parses_as_its_type(void **state)
@@ -295,6 +339,31 @@ static void test_method_params_for_a_year_without_any_is_one_located_error(void 
 	assert_int_equal(method_params_load(&p, 2021, &mp), ST_DATA);
 	assert_string_equal(capture_end(),
 			    "params.ini:1:1: error: 'qof_point_value' has no value for [2021/22] and no default\n");
+	params_release(&p);
+}
+
+/*
+ * Values no rule can use, each located at its value: an uplift or a
+ * growth below -100% (a negative payment) and a warning horizon past a
+ * century (it would pass any date).
+ */
+static void test_method_params_rejects_uplifts_below_minus_100_percent(void **state)
+{
+	struct params p;
+	struct method_params mp;
+
+	(void)state;
+	params_init(&p, method_param_specs, method_n_param_specs);
+	capture_begin();
+	assert_int_equal(params_load_string(&p, "params.ini",
+					    "[2017/18]\npms_uplift = -150%\nles_growth = -100%\n"
+					    "rent_review_uplift = -1.5\ncontract_warning_months = 1201\n"),
+			 ST_OK);
+	assert_int_equal(method_params_load(&p, 2017, &mp), ST_CONFIG);
+	assert_string_equal(capture_end(),
+			    "params.ini:2:14: error: 'pms_uplift' for [2017/18] must not be below -100%\n"
+			    "params.ini:4:22: error: 'rent_review_uplift' for [2017/18] must not be below -100%\n"
+			    "params.ini:5:27: error: 'contract_warning_months' for [2017/18] must be between 0 and 1200 (100 years)\n");
 	params_release(&p);
 }
 
@@ -493,6 +562,64 @@ static void test_method_target_from_weighted_population(void **state)
 	dataset_release(&ds);
 }
 
+/*
+ * Premises of INT64_MAX pence on two practices: each practice fits, the
+ * CCG's premises do not.  One error naming the CCG, ST_DATA.  Then the
+ * largest amount on one practice plus its GMS global sum: the practice
+ * itself is named.
+ */
+static void test_method_reports_figures_too_large_for_pence(void **state)
+{
+	struct dataset ds;
+	struct method_params mp;
+	struct budget b;
+
+	(void)state;
+	build_two_ccgs(&ds, &mp);
+	ds.n_premises = ds.alloc_premises = 2;
+	ds.premises = xcalloc(2, sizeof(*ds.premises));
+	ds.premises[0] = (struct ds_premises){ 0, PREM_RATES, INT64_MAX, false, 0 };
+	ds.premises[1] = (struct ds_premises){ 1, PREM_RATES, INT64_MAX, false, 0 };
+	budget_init(&b);
+	capture_begin();
+	assert_int_equal(method_compute(&ds, &mp, &b), ST_DATA);
+	assert_string_equal(capture_end(),
+			    "pcbudget: error: practice 'P1': a figure is too large to compute in pence (over £92,233,720,368,547,758.07)\n"
+			    "pcbudget: error: practice 'P2': a figure is too large to compute in pence (over £92,233,720,368,547,758.07)\n");
+	budget_release(&b);
+
+	/* P1 alone: £85,350.00 core + £92,233,720,368,547,758.07 premises */
+	ds.n_premises = 1;
+	ds.premises[0].amount = INT64_MAX - 8535000 - 14286 + 1;
+	budget_init(&b);
+	capture_begin();
+	assert_int_equal(method_compute(&ds, &mp, &b), ST_DATA);
+	assert_string_equal(capture_end(),
+			    "pcbudget: error: practice 'P1': a figure is too large to compute in pence (over £92,233,720,368,547,758.07)\n");
+	budget_release(&b);
+
+	/* two practices each just under the limit: only their CCG overflows */
+	ds.premises[0].amount = INT64_MAX / 2;
+	ds.n_premises = 2;
+	ds.premises[1].amount = INT64_MAX / 2;
+	budget_init(&b);
+	capture_begin();
+	assert_int_equal(method_compute(&ds, &mp, &b), ST_DATA);
+	assert_string_equal(capture_end(),
+			    "pcbudget: error: CCG 'A': a figure is too large to compute in pence (over £92,233,720,368,547,758.07)\n");
+	budget_release(&b);
+
+	/* one per CCG, each CCG fits: the national totals overflow */
+	ds.premises[1].practice = 2;
+	budget_init(&b);
+	capture_begin();
+	assert_int_equal(method_compute(&ds, &mp, &b), ST_DATA);
+	assert_string_equal(capture_end(),
+			    "pcbudget: error: the dataset's totals: a figure is too large to compute in pence (over £92,233,720,368,547,758.07)\n");
+	budget_release(&b);
+	dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -511,6 +638,9 @@ int main(void)
 		cmocka_unit_test(test_method_params_2017_18_defaults),
 		cmocka_unit_test(test_method_computes_two_ccgs_to_the_penny),
 		cmocka_unit_test(test_method_target_from_weighted_population),
+		cmocka_unit_test(test_method_rules_flag_amounts_too_large_for_pence),
+		cmocka_unit_test(test_method_params_rejects_uplifts_below_minus_100_percent),
+		cmocka_unit_test(test_method_reports_figures_too_large_for_pence),
 	};
 
 	return cmocka_run_group_tests_name("method", tests, NULL, NULL);

@@ -81,6 +81,8 @@ static void test_money_rejects_each_malformed_amount_with_its_reason(void **stat
 			fail_msg("'%s': got error %d, want %d", cases[i].in, e, cases[i].want);
 		assert_pence_eq(got, 42);	/* untouched on error */
 	}
+	/* the reason names what was refused, not "not a number" twice over */
+	assert_string_equal(num_reason(NUM_NAN), " (NaN, infinity and N/A are not allowed)");
 }
 
 static void test_money_rounds_extra_decimals_only_when_asked(void **state)

@@ -374,6 +374,11 @@ static void test_params_missing_file_is_noinput(void **state)
 	assert_string_equal(capture_end(),
 			    "pcbudget: error: cannot open '/nonexistent/params.ini': No such file or directory\n");
 	assert_int_equal(st, ST_NOINPUT);
+	/* a directory opens for reading; it is refused as input, not a read error */
+	capture_begin();
+	st = params_load(&p, "/");
+	assert_string_equal(capture_end(), "pcbudget: error: cannot open '/': Is a directory\n");
+	assert_int_equal(st, ST_NOINPUT);
 	params_release(&p);
 }
 
@@ -396,6 +401,23 @@ static void test_params_loads_a_file_from_disk(void **state)
 	assert_string_equal(capture_end(), "");
 	assert_int_equal(params_money(&p, "2016/17", "global_sum_price", &v), 0);
 	assert_pence_eq(v, 7999);
+	params_release(&p);
+
+	/* the same saved as UTF-16 (LE, with its byte order mark) */
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	fwrite("\xff\xfe[\0" "2\0", 1, 6, f);
+	fclose(f);
+	params_init(&p, specs, N_SPECS);
+	capture_begin();
+	assert_int_equal(params_load(&p, path), ST_CONFIG);
+	{
+		char want[256];
+
+		snprintf(want, sizeof(want), "%s:1:1: error: file is UTF-16 (it starts with a "
+			 "UTF-16 byte order mark); save it as UTF-8\n", path);
+		assert_string_equal(capture_end(), want);
+	}
 	params_release(&p);
 	remove(path);
 }

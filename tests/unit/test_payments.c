@@ -371,6 +371,40 @@ static void test_payments_locates_bad_rows(void **state)
 	}
 }
 
+/*
+ * Amounts that pass INT64_MAX pence when added: on one row, reported at
+ * the cell that tipped the sum over; across rows, at the row where the
+ * file's sum of parts passes it.
+ */
+static void test_payments_reports_amounts_too_large_to_add_up(void **state)
+{
+	static const char text[] =
+		"CCG Code,CCG NAME,Practice Code,Number of Registered Patients (Last Known Figure),"
+		"Number of Weighted Patients (Last Known Figure),Global Sum,MPIG Correction factor,"
+		"Total NHS Payments to General Practice\n"
+		"00K,NHS X CCG,A81001,10,10,92233720368547758.07,0.01,1.00\n"
+		"00K,NHS X CCG,A81002,10,10,50000000000000000.00,0,50000000000000000.00\n"
+		"00K,NHS X CCG,A81003,10,10,50000000000000000.00,0,50000000000000000.00\n";
+	struct fixture *f = *state;
+	struct csv_table t;
+	struct pay_layout l;
+
+	csv_table_init(&t);
+	pay_layout_init(&l);
+	pay_year_release(&f->y);
+	capture_begin();
+	assert_int_equal(csv_read_mem(&t, "16-17.csv", text, strlen(text), NULL), ST_OK);
+	assert_int_equal(pay_layout_build(&l, &t, &f->m, &f->o), ST_OK);
+	assert_int_equal(pay_year_load(&f->y, &t, &l, 2016), ST_DATA);
+	assert_string_equal(capture_end(),
+			    "16-17.csv:2:49: error: column 'MPIG Correction factor': '0.01' makes the "
+			    "amounts on this row too large to add up (over £92,233,720,368,547,758.07)\n"
+			    "16-17.csv:4:1: error: the amounts of the file up to this row are too large "
+			    "to add up (over £92,233,720,368,547,758.07)\n");
+	pay_layout_release(&l);
+	csv_table_release(&t);
+}
+
 static void test_payments_takes_the_year_from_the_file_name(void **state)
 {
 	char buf[8];
@@ -484,6 +518,7 @@ int main(void)
 		cmocka_unit_test(test_payments_judgement_calls_move_columns),
 		cmocka_unit_test(test_payments_rejects_unknown_column_and_says_how_to_map_it),
 		cmocka_unit_test(test_payments_locates_bad_rows),
+		cmocka_unit_test(test_payments_reports_amounts_too_large_to_add_up),
 		cmocka_unit_test(test_payments_takes_the_year_from_the_file_name),
 		cmocka_unit_test(test_payments_reports_a_file_name_without_a_year),
 		cmocka_unit_test(test_payments_column_table_is_checked),
