@@ -47,6 +47,17 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
 void outfile_csv_field(struct outfile *of, const char *s, bool neutralise);
 
 /*
+ * Flushes what has been written so far and asks the kernel to start
+ * writing it to disk now, without waiting, so that the fsync() in
+ * outfile_close() finds less to do (call it when a file is complete and
+ * other work remains before the close; several files then go to disk
+ * together).  Changes nothing that outfile_close() checks or does; a
+ * flush error is kept like any write error.  Does nothing for a file
+ * written in place (stdout, a device) or after an error.
+ */
+void outfile_start_sync(struct outfile *of);
+
+/*
  * Flushes, checks and closes; renames the temporary file into place.
  * Returns ST_OK, or reports "cannot write '<path>': <reason>" and returns
  * ST_IO (the temporary file is removed).  Frees what of holds.

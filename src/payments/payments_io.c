@@ -658,9 +658,13 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 			outfile_abort(&of[i]);
 		goto out;
 	}
+	/* each file starts to go to disk as soon as it is complete */
 	write_history(&of[0], years, n);
+	outfile_start_sync(&of[0]);
 	write_summary(&of[1], years, n);
+	outfile_start_sync(&of[1]);
 	write_manifest(&of[2], years, n, m, o, argc, argv);
+	outfile_start_sync(&of[2]);
 
 	/* publish all or nothing: flush everything before renaming anything */
 	for (size_t i = 0; i < N_OUT; i++)

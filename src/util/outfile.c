@@ -11,6 +11,7 @@
  * /dev/stdout) is written directly, since it cannot be replaced by a
  * rename.
  */
+#define _GNU_SOURCE	/* sync_file_range() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -103,6 +104,21 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		fail(of, errno);
+}
+
+void outfile_start_sync(struct outfile *of)
+{
+	if (of->st != ST_OK || !of->fp || !of->tmp)
+		return;
+	errno = 0;
+	if (fflush(of->fp) != 0) {
+		fail(of, errno);
+		return;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* only a hint: a failure here shows again at the fsync() */
+	(void)sync_file_range(fileno(of->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 }
 
 static bool is_formula_trigger(char c)
