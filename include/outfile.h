@@ -24,6 +24,7 @@ struct outfile {
 	char *tmp;		/* temporary path (owned), NULL for stdout */
 	enum status st;		/* sticky status */
 	int saved_errno;
+	bool synced;		/* outfile_sync() done, nothing written since */
 };
 
 /*
@@ -56,6 +57,16 @@ void outfile_csv_field(struct outfile *of, const char *s, bool neutralise);
  * written in place (stdout, a device) or after an error.
  */
 void outfile_start_sync(struct outfile *of);
+
+/*
+ * Flushes and fsync()s now: the wait of outfile_close(), done early so
+ * that several files can be synced at once (from worker threads: it
+ * reports nothing itself, and touches only of).  A failure is kept like
+ * any write error and reported by outfile_close(), which then skips its
+ * own fsync() if nothing was written since.  Does nothing for a file
+ * written in place or after an error.
+ */
+void outfile_sync(struct outfile *of);
 
 /*
  * Flushes, checks and closes; renames the temporary file into place.
