@@ -105,7 +105,7 @@ $(BUILD)/bench_%: $(BUILD)/tests/bench/bench_%.o $(BUILD)/libpcbudget.a
 DEB_PKGS := build-essential pkg-config libcsv-dev libgsl-dev libcmocka-dev \
             libinih-dev libjansson-dev nettle-dev libxlsxwriter-dev \
             libsqlite3-dev python3-pandas python3-openpyxl unzip clang libomp-14-dev \
-            chromium valgrind
+            chromium valgrind time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=$$(for p in $(DEB_PKGS); do \
@@ -122,8 +122,14 @@ example: $(BUILD)/pcbudget
 
 unit: $(TEST_BIN)
 
+# LD_PRELOAD shim for the fault-injection scripts (tests/fault/fault.c):
+# plain flags, whatever the build, as it is loaded into the binary under test.
+$(BUILD)/fault.so: tests/fault/fault.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(STD) $(WARN) -O2 -g -shared -fPIC -o $@ $< -ldl
+
 # Every test binary runs even after a failure; the last line is the tally.
-test: $(BUILD)/pcbudget $(TEST_BIN)
+test: $(BUILD)/pcbudget $(TEST_BIN) $(BUILD)/fault.so
 	@BUILD=$(BUILD) sh tests/run.sh $(TEST_BIN)
 
 SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -29,7 +29,8 @@ struct outfile {
 
 /*
  * Opens path for writing (through a temporary sibling).  Returns ST_OK
- * or ST_NOOUTPUT after reporting "cannot create '<path>': <reason>".
+ * or ST_NOOUTPUT after reporting "cannot create '<path>': <reason>";
+ * then of holds nothing (closing or aborting it is allowed, not needed).
  */
 enum status outfile_open(struct outfile *of, const char *path);
 
@@ -67,6 +68,15 @@ void outfile_start_sync(struct outfile *of);
  * written in place or after an error.
  */
 void outfile_sync(struct outfile *of);
+
+/*
+ * Pushes what is buffered to the file (fflush() and ferror()) without
+ * closing or publishing it, so that several files can be known complete
+ * before any is renamed.  A failure is recorded like a failed write
+ * (sticky, with its errno) and reported by outfile_close(); nothing is
+ * printed here.  Returns ST_OK or ST_IO.
+ */
+enum status outfile_flush(struct outfile *of);
 
 /*
  * Flushes, checks and closes; renames the temporary file into place.

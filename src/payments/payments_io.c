@@ -675,12 +675,12 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 
 	/* publish all or nothing: flush everything before renaming anything */
 	for (size_t i = 0; i < N_OUT; i++)
-		if (of[i].st != ST_OK || fflush(of[i].fp) != 0 || ferror(of[i].fp))
+		if (outfile_flush(&of[i]) != ST_OK)
 			failed = true;
 	if (failed) {
 		for (size_t i = 0; i < N_OUT; i++) {
-			if (of[i].st != ST_OK || ferror(of[i].fp))
-				outfile_close(&of[i]);	/* reports, removes */
+			if (of[i].st != ST_OK)
+				outfile_close(&of[i]);	/* reports its errno, removes */
 			else
 				outfile_abort(&of[i]);
 		}

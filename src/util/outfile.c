@@ -72,8 +72,11 @@ fail:
 	diag_error("cannot create '%s': %s", path, strerror(errno));
 	of->st = ST_NOOUTPUT;
 	of->saved_errno = errno;
+	/* nothing is held: callers need not close an outfile that did not open */
 	free(of->tmp);
 	of->tmp = NULL;
+	free(of->path);
+	of->path = NULL;
 	return ST_NOOUTPUT;
 }
 
@@ -132,6 +135,16 @@ void outfile_sync(struct outfile *of)
 		fail(of, errno);
 	else
 		of->synced = true;
+}
+
+enum status outfile_flush(struct outfile *of)
+{
+	if (of->st == ST_OK && of->fp) {
+		errno = 0;
+		if (fflush(of->fp) != 0 || ferror(of->fp))
+			fail(of, errno);
+	}
+	return of->st;
 }
 
 static bool is_formula_trigger(char c)

@@ -84,7 +84,7 @@ static void test_csvread_fast_path_matches_libcsv_on_edge_cases(void **state)
 		"a,b\n1,2\n",
 		"a,b\r\n1,2\r\n",
 		"a,b\r\n1,2",			/* no final newline */
-		"\xef\xbb\xbf" "a,b\r\n1,2",	/* BOM */
+		("\xef\xbb\xbf" "a,b\r\n1,2"),	/* BOM */
 		"a,b\n1,2,3\n",			/* long row */
 		"a,b\n1\n",			/* short row */
 		"a,b\n1\r\n2,3",		/* short row, CRLF */

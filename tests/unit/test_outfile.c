@@ -137,6 +137,29 @@ static void test_outfile_dev_full_gives_io_error_reported_once(void **state)
 	}
 }
 
+/*
+ * outfile_flush() on a full device records ENOSPC without printing;
+ * outfile_close() then reports that reason, not a bare I/O error.
+ */
+static void test_outfile_flush_keeps_the_reason_for_close(void **state)
+{
+	struct outfile of;
+
+	(void)state;
+	if (!exists("/dev/full"))
+		skip();
+	capture_begin();
+	assert_int_equal(outfile_open(&of, "/dev/full"), ST_OK);
+	outfile_puts(&of, "a,b\n");		/* buffered: no error yet */
+	assert_int_equal(outfile_flush(&of), ST_IO);
+	assert_int_equal(outfile_flush(&of), ST_IO);	/* sticky */
+	assert_string_equal(capture_end(), "");
+	capture_begin();
+	assert_int_equal(outfile_close(&of), ST_IO);
+	assert_string_equal(capture_end(), "pcbudget: error: cannot write '/dev/full': "
+					   "No space left on device\n");
+}
+
 static void test_outfile_failed_write_removes_temp_and_keeps_old_file(void **state)
 {
 	struct fix *f = *state;
@@ -299,6 +322,13 @@ static void test_outfile_open_in_missing_dir_reports_cannot_create(void **state)
 	assert_int_equal(outfile_close(&of), ST_NOOUTPUT);
 	/* reported once, at open */
 	assert_string_equal(capture_end(), want);
+	/* a failed open holds nothing, so a caller that drops it leaks nothing */
+	capture_begin();
+	assert_int_equal(outfile_open(&of, path), ST_NOOUTPUT);
+	capture_end();
+	assert_null(of.path);
+	assert_null(of.tmp);
+	assert_null(of.fp);
 	free(path);
 	free(want);
 }
@@ -399,6 +429,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_outfile_publishes_only_at_close, setup, teardown),
 		cmocka_unit_test(test_outfile_dev_full_gives_io_error_reported_once),
+		cmocka_unit_test(test_outfile_flush_keeps_the_reason_for_close),
 		cmocka_unit_test_setup_teardown(test_outfile_failed_write_removes_temp_and_keeps_old_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_failed_rename_removes_temp, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_abort_removes_temp_and_keeps_old_file, setup, teardown),
