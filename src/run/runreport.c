@@ -457,8 +457,8 @@ static void add_ccg_flags_condensed(const struct runreport *rr, const struct rr_
 	sbuf_init(&sb);
 	if (nh) {
 		sbuf_addf(&sb, "%zu of %zu CCGs: planned spend, contingency and reserve exceed the "
-			  "allocation%s (by %s in all); most:", nh, n,
-			  rr->allocation_notional ? " (notional)" : "", gbp(short_total, a));
+			  "%sallocation (by %s in all); most:", nh, n,
+			  rr->allocation_notional ? "notional " : "", gbp(short_total, a));
 		for (size_t i = 0; i < nh && i < RR_FLAG_LIST; i++)
 			sbuf_addf(&sb, " %s (%s)", rr->ccgs[ih[i]].code,
 				  gbp(rr->ccgs[ih[i]].headroom, a));
@@ -785,13 +785,20 @@ static void build_doc(const struct runreport *rr, const struct rr_tables *t,
 		  gbp(tot.headroom, m3), rr->allocation_notional ? " Allocation: " : "",
 		  rr->allocation_notional && rr->allocation_note ? rr->allocation_note : "");
 	report_doc_add_para(doc, sec, sb.buf);
-	report_doc_add_table(doc, sec, t->summary, 0);
-	report_doc_add_table(doc, sec, t->categories, 0);
+	/* many CCGs: the chart of the whole first, then the long tables */
+	if (rr->n_ccgs <= RR_MAX_CCG_CHARTS) {
+		report_doc_add_table(doc, sec, t->summary, 0);
+		report_doc_add_table(doc, sec, t->categories, 0);
+	}
 	for (size_t c = chart_first(rr); c <= chart_last(rr); c++)
 		report_doc_take_chart(doc, sec, "What the practices were paid in each reviewed "
 				      "year by category, and the budget year (lighter, dashed) "
 				      "with its allocation.",
 				      chart_stacked(rr, t, c, ccg_or_total(rr, c, &tot)));
+	if (rr->n_ccgs > RR_MAX_CCG_CHARTS) {
+		report_doc_add_table(doc, sec, t->summary, 0);
+		report_doc_add_table(doc, sec, t->categories, 0);
+	}
 
 	/* history */
 	sec = report_doc_add_section(doc, "History review", false);
@@ -874,11 +881,14 @@ static void build_doc(const struct runreport *rr, const struct rr_tables *t,
 	report_doc_add_para(doc, sec, sb.buf);
 	if (rr->risk_note)
 		report_doc_add_para(doc, sec, rr->risk_note);
-	report_doc_add_table(doc, sec, t->risk, 0);
+	if (rr->n_ccgs <= RR_MAX_CCG_CHARTS)
+		report_doc_add_table(doc, sec, t->risk, 0);
 	for (size_t c = chart_first(rr); c <= chart_last(rr); c++)
 		report_doc_take_chart(doc, sec, "Each driver at its 10th and 90th percentile, the "
 				      "others at their mean, around the spend with every driver at "
 				      "its mean; widest swing first.", chart_tornado(rr, t, c));
+	if (rr->n_ccgs > RR_MAX_CCG_CHARTS)
+		report_doc_add_table(doc, sec, t->risk, 0);
 	report_doc_add_table(doc, sec, t->tornado, 0);
 	report_doc_add_table(doc, sec, t->scenarios, 0);
 
