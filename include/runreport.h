@@ -154,6 +154,14 @@ struct runreport {
 	size_t n_history;
 	const struct rr_contract *contracts;
 	size_t n_contracts;
+	/*
+	 * No published allocation: the mode made one up (payments mode).
+	 * The headline, the summary table, the page, summary.md, stdout and
+	 * the manifest then call it notional; allocation_note says how it
+	 * was made.
+	 */
+	bool allocation_notional;
+	const char *allocation_note;	/* or NULL */
 	int64_t contingency_rate;	/* ppm of A, for labels */
 	int64_t reserve_rate;		/* ppm of A */
 	const char *allocation_ahead_note;	/* how allocation_ahead was made, or NULL */

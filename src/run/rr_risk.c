@@ -376,7 +376,8 @@ void rr_build_summary(const struct runreport *rr, struct rr_tables *t)
 	size_t c_ccg = rtable_add_col(s, "ccg_code", "CCG", RCOL_CODE, 0);
 	size_t c_name = rtable_add_col(s, "ccg_name", "Name", RCOL_TEXT, 0);
 	size_t c_n = rtable_add_col(s, "practices", "Practices", RCOL_INT, 0);
-	size_t c_alloc = rtable_add_col(s, "allocation", "Allocation", RCOL_MONEY, 0);
+	size_t c_alloc = rtable_add_col(s, "allocation", rr->allocation_notional ?
+					"Allocation (notional)" : "Allocation", RCOL_MONEY, 0);
 	size_t c_plan = rtable_add_col(s, "planned_spend", "Planned spend", RCOL_MONEY, 0);
 	size_t c_cont = rtable_add_col(s, "contingency", "Contingency", RCOL_MONEY, 0);
 	size_t c_res = rtable_add_col(s, "nonrecurrent_reserve", "Non-recurrent reserve",
@@ -423,7 +424,12 @@ void rr_build_summary(const struct runreport *rr, struct rr_tables *t)
 		set_fraction4(s, r, c_pa, ms->prob_over_allocation);
 		set_fraction4(s, r, c_pcr, ms->prob_over_contingency_and_reserve);
 	}
-	rtable_set_note(s, "Headroom = allocation - planned spend - contingency - non-recurrent "
+	rtable_set_note(s, rr->allocation_notional ?
+		       "The allocation is notional: no published allocation was given (see the "
+		       "budget table). Headroom = allocation - planned spend - contingency - "
+		       "non-recurrent reserve (methodology §2.6). Simulated spend and "
+		       "probabilities: the Monte Carlo's base scenario (risk_by_ccg)." :
+		       "Headroom = allocation - planned spend - contingency - non-recurrent "
 		       "reserve (methodology §2.6). Simulated spend and probabilities: the Monte "
 		       "Carlo's base scenario (risk_by_ccg).");
 	t->summary = s;

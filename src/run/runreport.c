@@ -274,13 +274,23 @@ static char *chart_tornado(const struct runreport *rr, const struct rr_tables *t
 	return sbuf_detach(&sb, NULL);
 }
 
+/* More practices than this in the all-CCG strip: draw the middle 98% only. */
+#define RR_STRIP_TRIM_FROM 200
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 static char *chart_strip(const struct runreport *rr, const struct rr_tables *t, size_t c)
 {
 	size_t np = rr->n_practices, n = 0;
 	double *v = xcalloc(np + 1, sizeof(double));
 	char **labels = xcalloc(np + 1, sizeof(char *));
 	bool *out = xcalloc(np + 1, sizeof(bool));
-	char title[256], who[192];
+	char title[256], who[192], desc[256] = "";
 	struct sbuf sb;
 
 	for (size_t i = 0; i < np; i++) {
@@ -295,9 +305,43 @@ static char *chart_strip(const struct runreport *rr, const struct rr_tables *t, 
 	}
 	snprintf(title, sizeof(title), "%s: funding per weighted patient last year, by practice",
 		 ccg_label(rr, c, who, sizeof(who)));
+	/*
+	 * Many practices in one chart (all CCGs of a big report): a few
+	 * with tiny weighted lists would squeeze the rest into one bin, and
+	 * per-CCG outliers mean nothing on a national axis.  Draw the middle
+	 * 98% unmarked, and say so.
+	 */
+	if (c == rr->n_ccgs && rr->n_practices > RR_STRIP_TRIM_FROM && n > 0) {
+		double *sorted = xcalloc(n, sizeof(double)), lo, hi;
+		size_t kept = 0;
+		char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
+
+		memcpy(sorted, v, n * sizeof(double));
+		qsort(sorted, n, sizeof(double), cmp_double);
+		lo = sorted[(n - 1) / 100];
+		hi = sorted[(n - 1) - (n - 1) / 100];
+		free(sorted);
+		for (size_t i = 0; i < n; i++) {
+			if (v[i] < lo || v[i] > hi) {
+				free(labels[i]);
+				continue;
+			}
+			v[kept] = v[i];
+			labels[kept] = labels[i];
+			out[kept] = false;
+			kept++;
+		}
+		snprintf(title, sizeof(title), "%s: funding per weighted patient, middle 98%%",
+			 ccg_label(rr, c, who, sizeof(who)));
+		snprintf(desc, sizeof(desc), "The middle 98%% of practices, %s to %s per weighted "
+			 "patient; %zu practices beyond are left out", gbp((int64_t)llround(lo * 100.0), a),
+			 gbp((int64_t)llround(hi * 100.0), b), n - kept);
+		n = kept;
+	}
 	sbuf_init(&sb);
 	svg_strip(&sb, &(struct svg_strip){
-		.title = title, .unit = SVG_UNIT_GBP, .axis_label = "£ per weighted patient",
+		.title = title, .desc = *desc ? desc : NULL, .unit = SVG_UNIT_GBP,
+		.axis_label = "£ per weighted patient",
 		.n = n, .values = v, .labels = (const char *const *)labels, .is_outlier = out,
 		.fence_lo = c < rr->n_ccgs ? t->fence_lo[c] : SVG_NONE,
 		.fence_hi = c < rr->n_ccgs ? t->fence_hi[c] : SVG_NONE });
@@ -324,8 +368,15 @@ static void add_headline(const struct runreport *rr, const struct rr_tables *t,
 	const struct mc_summary *ms = mc_of(t, rr->n_ccgs == 1 ? 0 : rr->n_ccgs);
 	char note[256], a[MONEY_BUFSZ], b[MONEY_BUFSZ];
 
-	report_doc_add_money(doc, "Allocation", cc->allocation, "the published primary medical care allocation",
-			     REPORT_TONE_NEUTRAL);
+	if (rr->allocation_notional)
+		report_doc_add_money(doc, "Allocation (notional)", cc->allocation,
+				     rr->allocation_note ? rr->allocation_note :
+				     "notional: no published allocation was given",
+				     REPORT_TONE_NEUTRAL);
+	else
+		report_doc_add_money(doc, "Allocation", cc->allocation,
+				     "the published primary medical care allocation",
+				     REPORT_TONE_NEUTRAL);
 	report_doc_add_money(doc, "Planned spend", cc->planned, "the five categories of the methodology",
 			     REPORT_TONE_NEUTRAL);
 	snprintf(note, sizeof(note), "%s%% of the allocation", pct_ppm(rr->contingency_rate, a));
@@ -351,6 +402,103 @@ static void add_headline(const struct runreport *rr, const struct rr_tables *t,
 	report_doc_add_money(doc, "Median simulated spend", ms->p50, note, REPORT_TONE_NEUTRAL);
 }
 
+/* CCG indices, most at risk first: by key[] ascending. */
+static void sort_by(size_t *idx, size_t n, const double *key)
+{
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0 && key[idx[j - 1]] > key[idx[j]]; j--) {
+			size_t x = idx[j];
+
+			idx[j] = idx[j - 1];
+			idx[j - 1] = x;
+		}
+}
+
+/* The worst RR_FLAG_LIST of idx[0..n) as " 00C (text)", then "and N more". */
+#define RR_FLAG_LIST 10
+/* Practices named in one flag, at most. */
+#define RR_FLAG_PRACTICES 30
+
+/*
+ * Many CCGs (more than RR_MAX_CCG_CHARTS): one flag per kind, naming the
+ * CCGs most at risk, instead of two flags for each CCG.
+ */
+static void add_ccg_flags_condensed(const struct runreport *rr, const struct rr_tables *t,
+				    struct report_doc *doc)
+{
+	size_t n = rr->n_ccgs, nh = 0, np = 0, nr = 0;
+	size_t *ih = xcalloc(n + 1, sizeof(size_t)), *ip = xcalloc(n + 1, sizeof(size_t)),
+	       *ir = xcalloc(n + 1, sizeof(size_t));
+	double *kh = xcalloc(n + 1, sizeof(double)), *kp = xcalloc(n + 1, sizeof(double)),
+	       *kr = xcalloc(n + 1, sizeof(double));
+	int64_t short_total = 0;
+	struct sbuf sb;
+	char a[MONEY_BUFSZ];
+
+	for (size_t c = 0; c < n; c++) {
+		const struct rr_ccg *cc = &rr->ccgs[c];
+		const struct mc_summary *ms = mc_of(t, c);
+
+		kh[c] = (double)cc->headroom;
+		kp[c] = -ms->prob_over_allocation;
+		kr[c] = -ms->prob_over_contingency_and_reserve;
+		if (cc->headroom < 0) {
+			ih[nh++] = c;
+			short_total -= cc->headroom;
+		}
+		if (ms->prob_over_allocation >= 0.5)
+			ip[np++] = c;
+		else if (ms->prob_over_contingency_and_reserve >= 0.5)
+			ir[nr++] = c;
+	}
+	sort_by(ih, nh, kh);
+	sort_by(ip, np, kp);
+	sort_by(ir, nr, kr);
+	sbuf_init(&sb);
+	if (nh) {
+		sbuf_addf(&sb, "%zu of %zu CCGs: planned spend, contingency and reserve exceed the "
+			  "%sallocation (by %s in all); most:", nh, n,
+			  rr->allocation_notional ? "notional " : "", gbp(short_total, a));
+		for (size_t i = 0; i < nh && i < RR_FLAG_LIST; i++)
+			sbuf_addf(&sb, " %s (%s)", rr->ccgs[ih[i]].code,
+				  gbp(rr->ccgs[ih[i]].headroom, a));
+		if (nh > RR_FLAG_LIST)
+			sbuf_addf(&sb, " and %zu more (the summary table has every CCG)",
+				  nh - RR_FLAG_LIST);
+		report_doc_add_flag(doc, REPORT_ALERT, sb.buf);
+	}
+	if (np) {
+		sbuf_release(&sb);
+		sbuf_addf(&sb, "%zu of %zu CCGs: the spend exceeds the allocation in at least half "
+			  "of simulated years; most:", np, n);
+		for (size_t i = 0; i < np && i < RR_FLAG_LIST; i++)
+			sbuf_addf(&sb, " %s (%.1f%%)", rr->ccgs[ip[i]].code,
+				  100.0 * mc_of(t, ip[i])->prob_over_allocation);
+		if (np > RR_FLAG_LIST)
+			sbuf_addf(&sb, " and %zu more (risk_by_ccg)", np - RR_FLAG_LIST);
+		report_doc_add_flag(doc, REPORT_ALERT, sb.buf);
+	}
+	if (nr) {
+		sbuf_release(&sb);
+		sbuf_addf(&sb, "%zu more CCG%s: the business rule fails (spend + contingency + "
+			  "reserve > allocation) in at least half of simulated years; most:", nr,
+			  nr == 1 ? "" : "s");
+		for (size_t i = 0; i < nr && i < RR_FLAG_LIST; i++)
+			sbuf_addf(&sb, " %s (%.1f%%)", rr->ccgs[ir[i]].code,
+				  100.0 * mc_of(t, ir[i])->prob_over_contingency_and_reserve);
+		if (nr > RR_FLAG_LIST)
+			sbuf_addf(&sb, " and %zu more (risk_by_ccg)", nr - RR_FLAG_LIST);
+		report_doc_add_flag(doc, REPORT_WARNING, sb.buf);
+	}
+	sbuf_release(&sb);
+	free(ih);
+	free(ip);
+	free(ir);
+	free(kh);
+	free(kp);
+	free(kr);
+}
+
 static void add_flags(const struct runreport *rr, const struct rr_tables *t,
 		      struct report_doc *doc)
 {
@@ -360,28 +508,32 @@ static void add_flags(const struct runreport *rr, const struct rr_tables *t,
 	size_t n_premium = 0, n_unprojected = 0, n_weak = 0;
 
 	sbuf_init(&sb);
-	for (size_t c = 0; c < rr->n_ccgs; c++) {
-		const struct rr_ccg *cc = &rr->ccgs[c];
-		const struct mc_summary *ms = mc_of(t, c);
+	if (rr->n_ccgs > RR_MAX_CCG_CHARTS) {
+		add_ccg_flags_condensed(rr, t, doc);
+	} else {
+		for (size_t c = 0; c < rr->n_ccgs; c++) {
+			const struct rr_ccg *cc = &rr->ccgs[c];
+			const struct mc_summary *ms = mc_of(t, c);
 
-		if (cc->headroom < 0) {
-			sbuf_release(&sb);
-			sbuf_addf(&sb, "CCG %s: planned spend, contingency and reserve exceed the "
-				  "allocation by %s (headroom %s)", cc->code, gbp(-cc->headroom, a),
-				  gbp(cc->headroom, b));
-			report_doc_add_flag(doc, REPORT_ALERT, sb.buf);
-		}
-		if (ms->prob_over_allocation >= 0.5) {
-			sbuf_release(&sb);
-			sbuf_addf(&sb, "CCG %s: the spend exceeds the allocation in %.1f%% of simulated years",
-				  cc->code, 100.0 * ms->prob_over_allocation);
-			report_doc_add_flag(doc, REPORT_ALERT, sb.buf);
-		} else if (ms->prob_over_contingency_and_reserve >= 0.5) {
-			sbuf_release(&sb);
-			sbuf_addf(&sb, "CCG %s: the business rule fails (spend + contingency + reserve "
-				  "> allocation) in %.1f%% of simulated years", cc->code,
-				  100.0 * ms->prob_over_contingency_and_reserve);
-			report_doc_add_flag(doc, REPORT_WARNING, sb.buf);
+			if (cc->headroom < 0) {
+				sbuf_release(&sb);
+				sbuf_addf(&sb, "CCG %s: planned spend, contingency and reserve exceed the "
+					  "allocation by %s (headroom %s)", cc->code, gbp(-cc->headroom, a),
+					  gbp(cc->headroom, b));
+				report_doc_add_flag(doc, REPORT_ALERT, sb.buf);
+			}
+			if (ms->prob_over_allocation >= 0.5) {
+				sbuf_release(&sb);
+				sbuf_addf(&sb, "CCG %s: the spend exceeds the allocation in %.1f%% of simulated years",
+					  cc->code, 100.0 * ms->prob_over_allocation);
+				report_doc_add_flag(doc, REPORT_ALERT, sb.buf);
+			} else if (ms->prob_over_contingency_and_reserve >= 0.5) {
+				sbuf_release(&sb);
+				sbuf_addf(&sb, "CCG %s: the business rule fails (spend + contingency + reserve "
+					  "> allocation) in %.1f%% of simulated years", cc->code,
+					  100.0 * ms->prob_over_contingency_and_reserve);
+				report_doc_add_flag(doc, REPORT_WARNING, sb.buf);
+			}
 		}
 	}
 	for (size_t k = 0; k < rr->n_contracts; k++) {
@@ -405,10 +557,13 @@ static void add_flags(const struct runreport *rr, const struct rr_tables *t,
 		sbuf_addf(&sb, "%zu practice%s stand%s out on funding per weighted patient within "
 			  "%s CCG (Tukey's fences):", t->n_outliers, t->n_outliers == 1 ? "" : "s",
 			  t->n_outliers == 1 ? "s" : "", t->n_outliers == 1 ? "its" : "their");
-		for (size_t i = 0; i < rr->n_practices; i++)
-			if (t->is_low[i] || t->is_high[i])
+		for (size_t i = 0, k = 0; i < rr->n_practices; i++)
+			if ((t->is_low[i] || t->is_high[i]) && k++ < RR_FLAG_PRACTICES)
 				sbuf_addf(&sb, " %s (%s)", rr->practices[i].code,
 					  t->is_high[i] ? "high" : "low");
+		if (t->n_outliers > RR_FLAG_PRACTICES)
+			sbuf_addf(&sb, " and %zu more (the outliers table has them all)",
+				  t->n_outliers - RR_FLAG_PRACTICES);
 		report_doc_add_flag(doc, REPORT_NOTE, sb.buf);
 	}
 	if (t->n_mpig_dependent) {
@@ -417,9 +572,12 @@ static void add_flags(const struct runreport *rr, const struct rr_tables *t,
 			  "which ends in 2020/21:", t->n_mpig_dependent,
 			  t->n_mpig_dependent == 1 ? "" : "s", t->n_mpig_dependent == 1 ? "s" : "",
 			  pct_ppm(rr->mpig_dependency_ppm, a));
-		for (size_t i = 0; i < rr->n_practices; i++)
-			if (t->mpig_dependent[i])
+		for (size_t i = 0, k = 0; i < rr->n_practices; i++)
+			if (t->mpig_dependent[i] && k++ < RR_FLAG_PRACTICES)
 				sbuf_addf(&sb, " %s", rr->practices[i].code);
+		if (t->n_mpig_dependent > RR_FLAG_PRACTICES)
+			sbuf_addf(&sb, " and %zu more (the practices table marks them all)",
+				  t->n_mpig_dependent - RR_FLAG_PRACTICES);
 		report_doc_add_flag(doc, REPORT_NOTE, sb.buf);
 	}
 	for (size_t i = 0; i < rr->n_practices; i++) {
@@ -620,18 +778,27 @@ static void build_doc(const struct runreport *rr, const struct rr_tables *t,
 	/* budget by category */
 	sec = report_doc_add_section(doc, "Budget by category", true);
 	sbuf_release(&sb);
-	sbuf_addf(&sb, "Planned spend %s against an allocation of %s: contingency %s, "
-		  "non-recurrent reserve %s, headroom %s.", gbp(tot.planned, a),
+	sbuf_addf(&sb, "Planned spend %s against %s allocation of %s: contingency %s, "
+		  "non-recurrent reserve %s, headroom %s.%s%s", gbp(tot.planned, a),
+		  rr->allocation_notional ? "a notional" : "an",
 		  gbp(tot.allocation, b), gbp(tot.contingency, m1), gbp(tot.reserve, m2),
-		  gbp(tot.headroom, m3));
+		  gbp(tot.headroom, m3), rr->allocation_notional ? " Allocation: " : "",
+		  rr->allocation_notional && rr->allocation_note ? rr->allocation_note : "");
 	report_doc_add_para(doc, sec, sb.buf);
-	report_doc_add_table(doc, sec, t->summary, 0);
-	report_doc_add_table(doc, sec, t->categories, 0);
+	/* many CCGs: the chart of the whole first, then the long tables */
+	if (rr->n_ccgs <= RR_MAX_CCG_CHARTS) {
+		report_doc_add_table(doc, sec, t->summary, 0);
+		report_doc_add_table(doc, sec, t->categories, 0);
+	}
 	for (size_t c = chart_first(rr); c <= chart_last(rr); c++)
 		report_doc_take_chart(doc, sec, "What the practices were paid in each reviewed "
 				      "year by category, and the budget year (lighter, dashed) "
 				      "with its allocation.",
 				      chart_stacked(rr, t, c, ccg_or_total(rr, c, &tot)));
+	if (rr->n_ccgs > RR_MAX_CCG_CHARTS) {
+		report_doc_add_table(doc, sec, t->summary, 0);
+		report_doc_add_table(doc, sec, t->categories, 0);
+	}
 
 	/* history */
 	sec = report_doc_add_section(doc, "History review", false);
@@ -673,7 +840,14 @@ static void build_doc(const struct runreport *rr, const struct rr_tables *t,
 		  t->n_outliers == 1 ? "s" : "");
 	report_doc_add_para(doc, sec, sb.buf);
 	for (size_t c = chart_first(rr); c <= chart_last(rr); c++)
-		report_doc_take_chart(doc, sec, "One dot per practice; the median and the fences "
+		report_doc_take_chart(doc, sec, c == rr->n_ccgs &&
+				      rr->n_practices > RR_STRIP_TRIM_FROM ?
+				      "All practices of all CCGs in one histogram, by funding per "
+				      "weighted patient: the middle 98% (the 1% at each end, mostly "
+				      "very small weighted lists, are left out), with the median. "
+				      "Fences are per CCG: the outliers table lists the practices "
+				      "that stand out within their CCG." :
+				      "One dot per practice; the median and the fences "
 				      "as vertical lines; practices beyond the fences in red.",
 				      chart_strip(rr, t, c));
 	if (t->outliers->n_rows)
@@ -724,11 +898,14 @@ static void build_doc(const struct runreport *rr, const struct rr_tables *t,
 	report_doc_add_para(doc, sec, sb.buf);
 	if (rr->risk_note)
 		report_doc_add_para(doc, sec, rr->risk_note);
-	report_doc_add_table(doc, sec, t->risk, 0);
+	if (rr->n_ccgs <= RR_MAX_CCG_CHARTS)
+		report_doc_add_table(doc, sec, t->risk, 0);
 	for (size_t c = chart_first(rr); c <= chart_last(rr); c++)
 		report_doc_take_chart(doc, sec, "Each driver at its 10th and 90th percentile, the "
 				      "others at their mean, around the spend with every driver at "
 				      "its mean; widest swing first.", chart_tornado(rr, t, c));
+	if (rr->n_ccgs > RR_MAX_CCG_CHARTS)
+		report_doc_add_table(doc, sec, t->risk, 0);
 	report_doc_add_table(doc, sec, t->tornado, 0);
 	report_doc_add_table(doc, sec, t->scenarios, 0);
 
@@ -794,15 +971,17 @@ static void print_summary(const struct runreport *rr, const struct rr_tables *t,
 		const struct mc_summary *ms = mc_of(t, c);
 
 		if (rr->n_ccgs > RR_MAX_CCG_CHARTS) {
-			printf("  %-8s planned %s, allocation %s, headroom %s, P(spend > allocation) %.2f%%\n",
+			printf("  %-8s planned %s, %sallocation %s, headroom %s, P(spend > allocation) %.2f%%\n",
 			       cc->code, money_format_gbp(cc->planned, a),
+			       rr->allocation_notional ? "notional " : "",
 			       money_format_gbp(cc->allocation, b),
 			       money_format_gbp(cc->headroom, c3), 100.0 * ms->prob_over_allocation);
 			continue;
 		}
 		printf("\nCCG %s %s (%zu practices)\n", cc->code, cc->name ? cc->name : "",
 		       cc->n_practices);
-		print_money("allocation", cc->allocation, NULL);
+		print_money(rr->allocation_notional ? "allocation (notional)" : "allocation",
+			    cc->allocation, NULL);
 		print_money("planned spend", cc->planned, NULL);
 		snprintf(label, sizeof(label), "contingency (%s%%)", pct_ppm(rr->contingency_rate, a));
 		print_money(label, cc->contingency, NULL);
@@ -977,11 +1156,14 @@ enum status runreport_write(const struct runreport *rr)
 		tables[n_tables++] = rr->mode_tables[i].table;
 	tables[n_tables++] = t.parameters;
 
-	info = xcalloc(rr->n_info + 10, sizeof(*info));
+	info = xcalloc(rr->n_info + 11, sizeof(*info));
 	info[n_info++] = (struct report_kv){ "mode", rr->mode };
 	info[n_info++] = (struct report_kv){ "dataset", rr->dataset };
 	info[n_info++] = (struct report_kv){ "source", rr->source };
 	info[n_info++] = (struct report_kv){ "budget_year", fy };
+	if (rr->allocation_notional)
+		info[n_info++] = (struct report_kv){
+			"allocation", rr->allocation_note ? rr->allocation_note : "notional" };
 	snprintf(iter, sizeof(iter), "%zu", t.mc[RISK_BASE].iterations);
 	snprintf(block, sizeof(block), "%zu", t.mc[RISK_BASE].block_size);
 	snprintf(threads, sizeof(threads), "%d", t.mc[RISK_BASE].threads);
