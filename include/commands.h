@@ -24,6 +24,7 @@ enum status cmd_run(int argc, char **argv);
 enum status cmd_ledger(int argc, char **argv);
 enum status cmd_import_payments(int argc, char **argv);
 enum status cmd_history(int argc, char **argv);
+enum status cmd_backtest(int argc, char **argv);
 /* "run --from-payments": not in commands[]; "pcbudget run" calls it. */
 enum status cmd_run_payments(int argc, char **argv);
 

@@ -147,6 +147,17 @@ struct ds_area_line {
 	int64_t basis_total;
 };
 
+/* One row of practice_history.csv: what a practice was paid in a past year. */
+struct ds_history {
+	int year;			/* financial year (2016 = 2016/17) */
+	size_t practice;		/* index in practices */
+	char *ccg_code;			/* its CCG that year, as written (owned) */
+	int64_t paid[N_CATS];		/* pence; CAT_OTHER is the "discretionary" column */
+	bool has_registered, has_weighted;	/* the optional list columns */
+	int64_t registered;		/* registered_patients */
+	int64_t weighted;		/* weighted_patients, billionths */
+};
+
 struct dataset {
 	char *dir;
 	int year;			/* budget year (2017 = 2017/18) */
@@ -169,6 +180,12 @@ struct dataset {
 	struct ds_area_line *area_lines;
 	size_t n_area_lines, alloc_area_lines;
 	size_t n_history;		/* history rows read */
+	/*
+	 * The valid history rows, every year of the file (also years after
+	 * the budget year, which the methodology ignores), in file order.
+	 */
+	struct ds_history *history;
+	size_t n_history_rows, alloc_history;
 };
 
 /* Zeroes ds so dataset_release() is safe. */

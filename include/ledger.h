@@ -58,6 +58,23 @@ enum status ledger_record(const char *db_path, const char *dataset,
 			  const struct ledger_figure *figures, size_t n,
 			  struct ledger_diff *diff, long long *run_id);
 
+/*
+ * The same comparison without recording anything, for a run that must
+ * show its changes before it is published: opens db_path read-only and
+ * compares figures (borrowed) with the latest recorded run of dataset
+ * and year.  No database, or one without runs, means no previous run
+ * (previous_run 0, no changes) and is not an error.  Changes come in the
+ * order ledger_record() gives them (CCG code, then measure, bytewise).
+ * diff is always initialised (release with ledger_diff_release()).
+ * Returns ST_OK, or reports a warning "ledger '<path>': <reason>;
+ * changes since the previous run are not shown" and returns ST_IO (diff
+ * empty).  Never writes to db_path.
+ */
+enum status ledger_diff_latest(const char *db_path, const char *dataset,
+			       const char *year,
+			       const struct ledger_figure *figures, size_t n,
+			       struct ledger_diff *diff);
+
 void ledger_diff_release(struct ledger_diff *diff);
 
 /*

@@ -24,6 +24,7 @@ struct outfile {
 	char *tmp;		/* temporary path (owned), NULL for stdout */
 	enum status st;		/* sticky status */
 	int saved_errno;
+	bool synced;		/* outfile_sync() done, nothing written since */
 };
 
 /*
@@ -46,6 +47,27 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
  * spreadsheet shows it as text rather than running it as a formula.
  */
 void outfile_csv_field(struct outfile *of, const char *s, bool neutralise);
+
+/*
+ * Flushes what has been written so far and asks the kernel to start
+ * writing it to disk now, without waiting, so that the fsync() in
+ * outfile_close() finds less to do (call it when a file is complete and
+ * other work remains before the close; several files then go to disk
+ * together).  Changes nothing that outfile_close() checks or does; a
+ * flush error is kept like any write error.  Does nothing for a file
+ * written in place (stdout, a device) or after an error.
+ */
+void outfile_start_sync(struct outfile *of);
+
+/*
+ * Flushes and fsync()s now: the wait of outfile_close(), done early so
+ * that several files can be synced at once (from worker threads: it
+ * reports nothing itself, and touches only of).  A failure is kept like
+ * any write error and reported by outfile_close(), which then skips its
+ * own fsync() if nothing was written since.  Does nothing for a file
+ * written in place or after an error.
+ */
+void outfile_sync(struct outfile *of);
 
 /*
  * Pushes what is buffered to the file (fflush() and ferror()) without

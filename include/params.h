@@ -162,6 +162,25 @@ bool params_is_set(const struct params *p, const char *section,
 int params_key_type(const struct params *p, const char *section,
 		    const char *key);
 
+/* Where the value of one (section, key) comes from, for the manifest. */
+struct param_origin {
+	const char *text;		/* the value as written (file or default); borrowed */
+	bool from_file;			/* false: the spec's default */
+	unsigned long line;		/* file line when from_file */
+	const struct param_spec *spec;	/* the spec that gives the default, unit and source
+					 * (for a year, that year's spec or the yearly one) */
+};
+
+/*
+ * Describes what (section, key) resolves to, without reporting: the
+ * file's value, else the default.  Returns true and fills *out, or false
+ * when the key has neither (out->spec is then the spec that makes the
+ * key valid there, or NULL, and out->text is NULL).  Borrowed pointers
+ * stay valid while p lives.
+ */
+bool params_describe(const struct params *p, const char *section,
+		     const char *key, struct param_origin *out);
+
 /* True if the file has a [year] section. */
 bool params_has_year(const struct params *p, const char *year);
 

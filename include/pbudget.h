@@ -115,6 +115,24 @@ struct pb_ccg {
 	int64_t contingency, reserve, headroom;
 };
 
+/*
+ * A practice of Y-1 and its budget for Y.  Discretionary is 0 here: it
+ * is apportioned to CCGs, not practices.  The same money is also split
+ * by what moves it (the risk model of the run report): list_linked (GMS
+ * and PMS contract value, per-head enhanced services), qof, es_activity
+ * (activity and local enhanced services, lines without a rule) and
+ * fixed (MPIG, APMS and unknown contracts, other core lines, ended
+ * services' arrears, premises); the four add up to total.
+ */
+struct pb_practice {
+	size_t base;				/* index into base->p */
+	size_t ccg;				/* index into ccgs */
+	int64_t budget[PB_N_CATS];
+	int64_t total;
+	int64_t mpig;				/* of budget[PB_CORE] */
+	int64_t list_linked, qof, es_activity, fixed;
+};
+
 /* The figures a run derived from the data, for the report. */
 struct pb_derived {
 	int64_t list_now, list_before;		/* England's registered lists, Y-1 and Y-2 */
@@ -129,6 +147,8 @@ struct pb_result {
 	size_t n;
 	struct pb_ccg england;
 	struct pb_derived derived;
+	struct pb_practice *practices;	/* base->n, in base order (owned) */
+	size_t n_practices;
 };
 
 void pb_result_init(struct pb_result *r);

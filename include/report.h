@@ -90,6 +90,7 @@ struct report_block {
 struct report_section {
 	char *title;			/* owned */
 	bool in_summary;		/* also written to summary.md */
+	bool run_dependent;		/* differs from run to run (see REPORT_RUN_DEPENDENT_BEGIN) */
 	struct report_block *blocks;
 	size_t n_blocks, alloc_blocks;
 };
@@ -144,6 +145,18 @@ void report_doc_add_flag(struct report_doc *doc, enum report_severity sev,
 /* Adds a section and returns its index for the block functions. */
 size_t report_doc_add_section(struct report_doc *doc, const char *title,
 			      bool in_summary);
+
+/*
+ * Marks section sec as run-dependent: its content may differ between two
+ * runs on the same inputs (e.g. the changes since the previous run).
+ * The HTML and Markdown writers enclose it, like the generation times,
+ * between REPORT_RUN_DEPENDENT_BEGIN and REPORT_RUN_DEPENDENT_END, so
+ * that two reports can be compared after removing what lies between the
+ * markers.  Input text can never produce a marker: writers escape '<'.
+ */
+#define REPORT_RUN_DEPENDENT_BEGIN "<!-- pcbudget:run-dependent -->"
+#define REPORT_RUN_DEPENDENT_END "<!-- /pcbudget:run-dependent -->"
+void report_doc_mark_run_dependent(struct report_doc *doc, size_t sec);
 
 /* Adds a paragraph of plain text (copied) to section sec. */
 void report_doc_add_para(struct report_doc *doc, size_t sec,
@@ -227,6 +240,7 @@ struct report_param {
 	const char *key;
 	const char *value;	/* as text, e.g. "80.59" */
 	const char *origin;	/* "params.ini:12" or "default" */
+	const char *source;	/* where the default comes from ("methodology §3 [V]"), or NULL */
 };
 
 struct report_kv {

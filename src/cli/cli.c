@@ -20,9 +20,10 @@
 
 const struct command commands[] = {
 	{ "validate", cmd_validate, "check input files and report every error" },
-	{ "run", cmd_run, "budget a dataset: allocations, reserves, headroom, derivations" },
+	{ "run", cmd_run, "budget a dataset and write its report folder: budget, history, risk" },
 	{ "import-payments", cmd_import_payments, "read NHS Payments to General Practice files, by practice and CCG" },
 	{ "history", cmd_history, "a CCG's last years of payments by category, beside England" },
+	{ "backtest", cmd_backtest, "forecast past years from earlier payments and score against what was paid" },
 	{ "ledger", cmd_ledger, "list the runs recorded in the run ledger" },
 	{ NULL, NULL, NULL },
 };

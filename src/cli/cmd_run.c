@@ -2,16 +2,20 @@
  * cmd_run.c - "pcbudget run DATASET": the whole dataset pipeline.
  *
  * parameters (params.ini) -> the year's method parameters -> dataset
- * validation -> computation and control totals -> CSV outputs and a
- * summary on stdout.  Every input error is reported before anything is
- * computed; outputs are written only after everything reconciled.
+ * validation -> computation and control totals -> the run report
+ * (run_dataset.h describes the budget for runreport.h, which reviews,
+ * projects, simulates, locks, writes the folder atomically, records the
+ * ledger and prints the summary).  Every input error is reported before
+ * anything is computed; nothing is written unless everything reconciled.
  */
-#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "commands.h"
 #include "dataset.h"
@@ -19,326 +23,56 @@
 #include "diag.h"
 #include "method.h"
 #include "money.h"
-#include "outfile.h"
 #include "params.h"
+#include "report.h"
 #include "risk_params.h"
+#include "run_dataset.h"
+#include "runreport.h"
 #include "xalloc.h"
 
 static const char run_help[] =
 	"Usage: pcbudget run [options] DATASET\n"
+	"       pcbudget run --from-payments=DIR --year=Y [options]   (see\n"
+	"       'pcbudget run --from-payments=DIR --help')\n"
 	"\n"
 	"Apply the delegated budget transfer methodology to the practices and\n"
 	"contracts of a dataset directory (CSV tables and params.ini, see\n"
-	"data/README.md): the five budget categories per practice and per CCG,\n"
-	"contingency, non-recurrent reserve, headroom against the published\n"
-	"allocation, distance from target, QOF cash phasing, and the\n"
-	"derivation of every figure.  The dataset is validated first; any\n"
-	"error is reported as path:line:col and nothing is written.\n"
+	"data/README.md) and write the report folder: the five budget categories\n"
+	"per practice and per CCG, contingency, non-recurrent reserve and headroom\n"
+	"against the published allocation, the review of three years of payment\n"
+	"history, trend projections, a Monte Carlo of the budget year's spend\n"
+	"against the allocation, and the derivation of every figure.  The\n"
+	"dataset is validated first; any error is reported as path:line:col and\n"
+	"nothing is written.  The folder appears whole or not at all, and a short\n"
+	"summary with the changes since the previous run goes to stdout.\n"
 	"\n"
 	"Options:\n"
-	"  -y, --year=YYYY/YY   budget year (default: budget_year in [run] of params.ini)\n"
-	"  -o, --out=DIR        write the outputs to DIR (default reports; created if needed)\n"
-	"  -p, --params=FILE    parameter file (default DATASET/params.ini)\n"
-	"  -h, --help           show this help\n"
+	"  -y, --year=YYYY/YY      budget year (default: budget_year in [run] of params.ini)\n"
+	"  -o, --out=DIR           the report folder (default reports/<dataset>-<year>)\n"
+	"  -p, --params=FILE       parameter file (default DATASET/params.ini)\n"
+	"      --seed=N            Monte Carlo seed (default [risk] seed, 20150401)\n"
+	"      --iterations=N      simulated years (default [risk] iterations, 10000)\n"
+	"      --threads=N         threads for the simulation (default: all; the\n"
+	"                          numbers do not depend on it)\n"
+	"      --history-years=N   past years reviewed (default [report] history_years, 3)\n"
+	"      --wait              wait for another run writing the same folder\n"
+	"                          (default: stop with exit status 75)\n"
+	"  -h, --help              show this help\n"
 	"\n"
-	"Outputs (money in pounds with two decimals):\n"
-	"  allocations_by_practice.csv  the five categories and total per practice\n"
-	"  allocations_by_ccg.csv       per CCG: planned spend, allocation, reserves,\n"
-	"                               headroom, target; a TOTAL row\n"
-	"  derivations.csv              rule, formula and parameters of every component\n"
+	"The report folder (docs/report-run.md): report.html, summary.md,\n"
+	"pcbudget.xlsx, manifest.json and a CSV per table, among them\n"
+	"allocations_by_practice.csv, allocations_by_ccg.csv, derivations.csv,\n"
+	"history.csv, outliers.csv, contracts_ending.csv, projections.csv,\n"
+	"risk_by_ccg.csv, tornado.csv and scenarios.csv.  Each run is recorded in\n"
+	"ledger.sqlite beside the folder ('pcbudget ledger' lists the runs).\n"
 	"\n"
 	"Examples:\n"
 	"  pcbudget run data/example\n"
-	"  pcbudget run --year 2017/18 --out /tmp/out data/example\n"
+	"  pcbudget -q run --year 2017/18 --out /tmp/report --seed 7 data/example\n"
 	"\n"
 	"Exit status: 0 success, 64 usage, 65 invalid dataset, 66 missing input,\n"
-	"70 internal error (a total did not reconcile), 73/74 cannot write, 78 bad\n"
-	"parameter file.\n";
-
-/* ------------------------------------------------------------------ */
-/* CSV outputs                                                          */
-
-static void money_field(struct outfile *of, int64_t pence)
-{
-	char buf[MONEY_BUFSZ];
-
-	outfile_puts(of, money_format(pence, buf));
-}
-
-static void text_field(struct outfile *of, const char *s)
-{
-	outfile_csv_field(of, s ? s : "", true);
-}
-
-static void line_fields(struct outfile *of, const struct budget_line *l)
-{
-	for (int k = 0; k < N_CATS; k++) {
-		money_field(of, l->cat[k]);
-		outfile_puts(of, ",");
-	}
-	money_field(of, l->total);
-}
-
-static void memo_fields(struct outfile *of, const struct budget_line *l)
-{
-	outfile_puts(of, ",");
-	money_field(of, l->les);
-	outfile_puts(of, ",");
-	money_field(of, l->qof_monthly);
-	outfile_puts(of, ",");
-	money_field(of, l->qof_balance);
-	outfile_puts(of, ",");
-	money_field(of, l->pms_released);
-	outfile_puts(of, ",");
-	if (l->has_last_year)
-		money_field(of, l->last_year);
-	outfile_puts(of, "\n");
-}
-
-static void write_by_practice(struct outfile *of, const struct dataset *ds,
-			      const struct budget *b)
-{
-	char w[MONEY_BUFSZ];
-
-	outfile_puts(of, "practice_code,practice_name,ccg_code,contract_type,registered_list,"
-			 "weighted_list,days_open,core_contract,enhanced_services,qof,premises,"
-			 "other,total,of_which_les,qof_monthly_aspiration,qof_year_end_balance,"
-			 "pms_premium_released,last_year_total\n");
-	for (size_t c = 0; c < ds->n_ccgs; c++) {
-		for (size_t i = 0; i < ds->n_practices; i++) {
-			const struct ds_practice *pr = &ds->practices[i];
-
-			if (pr->ccg != c)
-				continue;
-			text_field(of, pr->code);
-			outfile_puts(of, ",");
-			text_field(of, pr->name);
-			outfile_puts(of, ",");
-			text_field(of, ds->ccgs[c].code);
-			outfile_printf(of, ",%s,%lld,%s,%d,", contract_type_names[pr->type],
-				       (long long)pr->registered,
-				       fixed_format(pr->weighted, WEIGHTED_DECIMALS, w),
-				       pr->days_open);
-			line_fields(of, &b->practices[i]);
-			memo_fields(of, &b->practices[i]);
-		}
-	}
-}
-
-static void ccg_fields(struct outfile *of, const struct budget_ccg *bc)
-{
-	char d[MONEY_BUFSZ];
-
-	outfile_printf(of, "%zu,", bc->n_practices);
-	for (int k = 0; k < N_CATS; k++) {
-		money_field(of, bc->line.cat[k]);
-		outfile_puts(of, ",");
-	}
-	money_field(of, bc->planned);
-	outfile_puts(of, ",");
-	money_field(of, bc->allocation);
-	outfile_puts(of, ",");
-	money_field(of, bc->contingency);
-	outfile_puts(of, ",");
-	money_field(of, bc->reserve);
-	outfile_puts(of, ",");
-	money_field(of, bc->reserve_uncommitted);
-	outfile_puts(of, ",");
-	money_field(of, bc->headroom);
-	outfile_puts(of, ",");
-	if (bc->has_target) {
-		money_field(of, bc->target);
-		outfile_printf(of, ",%s", fixed_format(bc->distance_bp, 2, d));
-	} else {
-		outfile_puts(of, ",");
-	}
-	memo_fields(of, &bc->line);
-}
-
-static void write_by_ccg(struct outfile *of, const struct dataset *ds,
-			 const struct budget *b)
-{
-	outfile_puts(of, "ccg_code,ccg_name,practices,core_contract,enhanced_services,qof,"
-			 "premises,other,planned_spend,allocation,contingency,"
-			 "nonrecurrent_reserve,nonrecurrent_uncommitted,headroom,target,"
-			 "distance_from_target,of_which_les,qof_monthly_aspiration,"
-			 "qof_year_end_balance,pms_premium_released,last_year_total\n");
-	for (size_t c = 0; c < ds->n_ccgs; c++) {
-		text_field(of, ds->ccgs[c].code);
-		outfile_puts(of, ",");
-		text_field(of, ds->ccgs[c].name);
-		outfile_puts(of, ",");
-		ccg_fields(of, &b->ccgs[c]);
-	}
-	outfile_puts(of, "TOTAL,all CCGs in the dataset,");
-	ccg_fields(of, &b->total);
-}
-
-static void write_derivations(struct outfile *of, const struct dataset *ds,
-			      const struct budget *b)
-{
-	outfile_puts(of, "ccg_code,practice_code,category,rule,formula,parameters,amount\n");
-	for (size_t k = 0; k < b->n_rows; k++) {
-		const struct derivation *r = &b->rows[k];
-
-		text_field(of, ds->ccgs[r->ccg].code);
-		outfile_puts(of, ",");
-		if (r->practice >= 0)
-			text_field(of, ds->practices[r->practice].code);
-		outfile_puts(of, ",");
-		text_field(of, r->category);
-		outfile_puts(of, ",");
-		text_field(of, r->d.rule);
-		outfile_puts(of, ",");
-		text_field(of, r->d.formula);
-		outfile_puts(of, ",");
-		text_field(of, r->d.params);
-		outfile_puts(of, ",");
-		if (strcmp(r->category, "distance_from_target") == 0) {
-			char buf[MONEY_BUFSZ];
-
-			/* basis points, written as a percentage */
-			outfile_puts(of, fixed_format(r->d.amount, 2, buf));
-		} else {
-			money_field(of, r->d.amount);
-		}
-		outfile_puts(of, "\n");
-	}
-}
-
-static const char *const out_names[] = {
-	"allocations_by_practice.csv", "allocations_by_ccg.csv", "derivations.csv",
-};
-#define N_OUT (sizeof(out_names) / sizeof(out_names[0]))
-
-static enum status make_dir(const char *dir)
-{
-	struct stat sb;
-
-	if (stat(dir, &sb) == 0) {
-		if (S_ISDIR(sb.st_mode))
-			return ST_OK;
-		diag_error("cannot create '%s': %s", dir, strerror(ENOTDIR));
-		return ST_NOOUTPUT;
-	}
-	if (mkdir(dir, 0777) != 0) {
-		diag_error("cannot create '%s': %s", dir, strerror(errno));
-		return ST_NOOUTPUT;
-	}
-	return ST_OK;
-}
-
-/*
- * Writes every output to its temporary file, then publishes them one by
- * one; if publishing one fails, the ones already published by this run
- * are removed, so a failed run leaves nothing.
- */
-static enum status write_outputs(const char *dir, const struct dataset *ds,
-				 const struct budget *b)
-{
-	struct outfile of[N_OUT];
-	char *paths[N_OUT];
-	enum status st = make_dir(dir);
-	size_t opened = 0, published = 0;
-
-	memset(of, 0, sizeof(of));
-	memset(paths, 0, sizeof(paths));
-	if (st != ST_OK)
-		return st;
-	for (; opened < N_OUT; opened++) {
-		paths[opened] = xasprintf("%s/%s", dir, out_names[opened]);
-		st = outfile_open(&of[opened], paths[opened]);
-		if (st != ST_OK)
-			break;
-	}
-	if (st == ST_OK) {
-		write_by_practice(&of[0], ds, b);
-		write_by_ccg(&of[1], ds, b);
-		write_derivations(&of[2], ds, b);
-		for (; published < N_OUT; published++) {
-			st = outfile_close(&of[published]);
-			if (st != ST_OK)
-				break;
-		}
-	}
-	if (st != ST_OK) {
-		for (size_t k = published + 1; k < opened; k++)
-			outfile_abort(&of[k]);
-		for (size_t k = 0; k < published; k++)
-			remove(paths[k]);
-	}
-	for (size_t k = 0; k < N_OUT; k++)
-		free(paths[k]);
-	return st;
-}
-
-/* ------------------------------------------------------------------ */
-/* Summary                                                              */
-
-static void summary_line(const char *label, int64_t pence)
-{
-	char buf[MONEY_BUFSZ];
-
-	printf("  %-28s %18s\n", label, money_format_gbp(pence, buf));
-}
-
-static void print_summary(const char *dir, const char *out, const struct dataset *ds,
-			  const struct method_params *mp, const struct budget *b)
-{
-	char buf[MONEY_BUFSZ], buf2[MONEY_BUFSZ], label[64];
-	size_t n_ending = 0;
-	int64_t share;
-
-	printf("pcbudget run: %s, budget year %s: %zu practices in %zu CCG%s\n", dir,
-	       mp->section, (size_t)b->total.n_practices, ds->n_ccgs, ds->n_ccgs == 1 ? "" : "s");
-	for (size_t c = 0; c < ds->n_ccgs; c++) {
-		const struct budget_ccg *bc = &b->ccgs[c];
-
-		printf("\nCCG %s %s (%zu practices)\n", ds->ccgs[c].code,
-		       ds->ccgs[c].name ? ds->ccgs[c].name : "", bc->n_practices);
-		for (int k = 0; k < N_CATS; k++)
-			summary_line(category_names[k], bc->line.cat[k]);
-		summary_line("planned spend", bc->planned);
-		summary_line("allocation", bc->allocation);
-		snprintf(label, sizeof(label), "contingency (%s%%)",
-			 fixed_format(mp->contingency_rate, 4, buf));
-		summary_line(label, bc->contingency);
-		snprintf(label, sizeof(label), "non-recurrent reserve (%s%%)",
-			 fixed_format(mp->nonrecurrent_reserve_rate, 4, buf));
-		summary_line(label, bc->reserve);
-		summary_line("headroom", bc->headroom);
-		if (bc->allocation > 0 && method_div_fits((method_i128)bc->headroom * 10000,
-							  bc->allocation, &share))
-			printf("  headroom is %s%% of the allocation\n", fixed_format(share, 2, buf));
-		if (bc->has_target)
-			printf("  distance from target %s%% (target %s)\n",
-			       fixed_format(bc->distance_bp, 2, buf),
-			       money_format_gbp(bc->target, buf2));
-		printf("  QOF cash: %s a month in aspiration payments, %s after the year end\n",
-		       money_format_gbp(bc->line.qof_monthly, buf),
-		       money_format_gbp(bc->line.qof_balance, buf2));
-		if (bc->line.pms_released)
-			printf("  PMS premium released: %s (to be reinvested in the CCG area)\n",
-			       money_format_gbp(bc->line.pms_released, buf));
-	}
-	for (size_t k = 0; k < ds->n_contracts; k++) {
-		const struct ds_contract *co = &ds->contracts[k];
-
-		if (co->type != CONTRACT_APMS || ds->practices[co->practice].days_open == 0 ||
-		    !method_ends_within(co->has_end, co->end, mp->year, mp->contract_warning_months))
-			continue;
-		if (n_ending++ == 0)
-			printf("\nAPMS contracts ending within %lld months of %s:\n",
-			       (long long)mp->contract_warning_months,
-			       date_format(fy_start(mp->year), buf2));
-		printf("  %s (practice %s) ends on %s\n", co->id, ds->practices[co->practice].code,
-		       date_format(co->end, buf));
-	}
-	printf("\nWrote");
-	for (size_t k = 0; k < N_OUT; k++)
-		printf(" %s%s", out_names[k], k + 1 < N_OUT ? "," : "");
-	printf(" in %s\n", out);
-}
+	"70 internal error (a total did not reconcile), 73/74 cannot write, 75\n"
+	"another run is writing the folder, 78 bad parameter file.\n";
 
 /* ------------------------------------------------------------------ */
 /* The command                                                          */
@@ -369,24 +103,58 @@ static enum status check_targets(const struct dataset *ds, const struct params *
 	return st;
 }
 
+/* The dataset's name: the last component of dir ("data/example/" -> "example"). */
+static char *dataset_name(const char *dir)
+{
+	size_t len = strlen(dir);
+	const char *slash;
+	char *trimmed, *name;
+
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	trimmed = xmemdupz(dir, len);
+	slash = strrchr(trimmed, '/');
+	name = xstrdup(slash && slash[1] ? slash + 1 : trimmed);
+	free(trimmed);
+	return name;
+}
+
 enum status cmd_run(int argc, char **argv)
 {
+	enum { OPT_SEED = 256, OPT_ITERATIONS, OPT_THREADS, OPT_HISTORY, OPT_WAIT };
 	static const struct option opts[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "year", required_argument, NULL, 'y' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "params", required_argument, NULL, 'p' },
+		{ "seed", required_argument, NULL, OPT_SEED },
+		{ "iterations", required_argument, NULL, OPT_ITERATIONS },
+		{ "threads", required_argument, NULL, OPT_THREADS },
+		{ "history-years", required_argument, NULL, OPT_HISTORY },
+		{ "wait", no_argument, NULL, OPT_WAIT },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *year_arg = NULL, *out = "reports", *params_path = NULL, *dir;
-	char *default_params = NULL;
+	const char *year_arg = NULL, *out = NULL, *params_path = NULL, *dir;
+	char *default_params = NULL, *default_out = NULL, *name = NULL, fy[DATE_BUFSZ];
+	struct run_dataset_options ro;
 	struct params p;
 	struct method_params mp;
 	struct dataset ds;
 	struct budget b;
+	struct run_dataset rd;
 	enum status st, pst;
+	unsigned long v;
 	int year = 0, c;
 
+	/* payments-only mode has its own options: hand the whole line over */
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		if (strcmp(argv[i], "--from-payments") == 0 ||
+		    strncmp(argv[i], "--from-payments=", 16) == 0)
+			return cmd_run_payments(argc, argv);
+
+	memset(&ro, 0, sizeof(ro));
+	memset(&rd, 0, sizeof(rd));
+	ro.started = (int64_t)time(NULL);
 	while ((c = getopt_long(argc, argv, "hy:o:p:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
@@ -399,6 +167,32 @@ enum status cmd_run(int argc, char **argv)
 			break;
 		case 'p':
 			params_path = optarg;
+			break;
+		case OPT_SEED:
+			if (cli_parse_ulong("--seed", optarg, 0, ULONG_MAX, &v))
+				return cli_usage_error("run");
+			ro.has_seed = true;
+			ro.seed = v;
+			break;
+		case OPT_ITERATIONS:
+			if (cli_parse_ulong("--iterations", optarg, 1, 10000000, &v))
+				return cli_usage_error("run");
+			ro.has_iterations = true;
+			ro.iterations = v;
+			break;
+		case OPT_THREADS:
+			if (cli_parse_ulong("--threads", optarg, 1, 1024, &v))
+				return cli_usage_error("run");
+			ro.threads = (int)v;
+			break;
+		case OPT_HISTORY:
+			if (cli_parse_ulong("--history-years", optarg, 1, RR_MAX_YEARS - 1, &v))
+				return cli_usage_error("run");
+			ro.has_history_years = true;
+			ro.history_years = (unsigned)v;
+			break;
+		case OPT_WAIT:
+			ro.wait = true;
 			break;
 		default:
 			diag_error("unknown option '%s'", argv[optind - 1]);
@@ -419,14 +213,15 @@ enum status cmd_run(int argc, char **argv)
 			   year_arg);
 		return cli_usage_error("run");
 	}
-	if (!*out) {
+	if (out && !*out) {
 		diag_error("option '--out': the directory name is empty");
 		return cli_usage_error("run");
 	}
 
 	params_init(&p, method_param_specs, method_n_param_specs);
-	/* the same file may carry the risk model's sections */
+	/* the same file carries the risk model's and the report's sections */
 	params_add_specs(&p, risk_param_specs, risk_n_param_specs);
+	params_add_specs(&p, runreport_param_specs, runreport_n_param_specs);
 	dataset_init(&ds);
 	budget_init(&b);
 	{
@@ -447,9 +242,9 @@ enum status cmd_run(int argc, char **argv)
 		goto out;
 	}
 	if (!year_arg) {
-		const struct param_value *v = params_lookup(&p, "run", "budget_year");
+		const struct param_value *pv = params_lookup(&p, "run", "budget_year");
 
-		if (!v) {
+		if (!pv) {
 			if (pst == ST_OK)
 				diag_error("no budget year: give --year or set budget_year in [run] of '%s'",
 					   params_path);
@@ -458,34 +253,53 @@ enum status cmd_run(int argc, char **argv)
 				cli_usage_error("run");
 			goto out;
 		}
-		if (!fy_parse(v->text, strlen(v->text), &year)) {
-			struct srcloc loc = { p.path, v->line, v->col };
+		if (!fy_parse(pv->text, strlen(pv->text), &year)) {
+			struct srcloc loc = { p.path, pv->line, pv->col };
 
 			diag_at(DIAG_ERROR, &loc,
 				"key 'budget_year': '%s' is not a financial year (write it as 2017/18)",
-				v->text);
+				pv->text);
 			st = ST_CONFIG;
 			goto out;
 		}
 	}
 	st = method_params_load(&p, year, &mp);
 	st = status_worst(pst, st);
+	if (pst == ST_OK)
+		st = status_worst(st, run_dataset_load_params(&rd, &p, &ro));
 	st = status_worst(st, dataset_load(&ds, dir, year, &p));
 	if (st == ST_OK)
 		st = check_targets(&ds, &p, &mp);
 	if (st != ST_OK)
 		goto out;
+	diag_info("dataset '%s' is valid for %s: %zu practices, %zu history rows", dir,
+		  fy_format(year, fy), ds.n_practices, ds.n_history);
 	st = method_compute(&ds, &mp, &b);
 	if (st != ST_OK)
 		goto out;
-	st = write_outputs(out, &ds, &b);
-	if (st != ST_OK)
-		goto out;
-	print_summary(dir, out, &ds, &mp, &b);
+	diag_info("budget computed: %zu practices in %zu CCG%s, %zu derivation rows",
+		  b.total.n_practices, ds.n_ccgs, ds.n_ccgs == 1 ? "" : "s", b.n_rows);
+
+	name = dataset_name(dir);
+	if (!out)
+		out = default_out = report_default_dir(name, fy);
+	ro.dir = dir;
+	ro.name = name;
+	ro.params_path = params_path;
+	ro.out_dir = out;
+	ro.year_from_cli = year_arg != NULL;
+	ro.argc = argc;
+	ro.argv = argv;
+	st = run_dataset_prepare(&rd, &ds, &b, &mp, &p, &ro);
+	if (st == ST_OK)
+		st = runreport_write(&rd.rr);
 out:
+	run_dataset_release(&rd);
 	budget_release(&b);
 	dataset_release(&ds);
 	params_release(&p);
 	free(default_params);
+	free(default_out);
+	free(name);
 	return st;
 }

@@ -273,6 +273,29 @@ int params_key_type(const struct params *p, const char *section,
 	return spec ? (int)spec->type : -1;
 }
 
+bool params_describe(const struct params *p, const char *section,
+		     const char *key, struct param_origin *out)
+{
+	const struct param_value *v = params_lookup(p, section, key);
+	const struct param_spec *def = default_spec(p, section, key);
+
+	memset(out, 0, sizeof(*out));
+	out->spec = def ? def : find_spec(p, section, key);
+	if (v) {
+		out->text = v->text;
+		out->from_file = true;
+		out->line = v->line;
+		if (!out->spec)
+			out->spec = v->spec;
+		return true;
+	}
+	if (def && def->def) {
+		out->text = def->def;
+		return true;
+	}
+	return false;
+}
+
 bool params_has_year(const struct params *p, const char *year)
 {
 	for (size_t i = 0; i < p->n_years; i++)

@@ -145,7 +145,7 @@ static const struct col_spec allocation_cols[] = {
 	{ "weighted_population", COL_FIXED, false, true, MICRO_DECIMALS, NULL },
 };
 
-enum { HI_YEAR, HI_CCG, HI_PRACTICE, HI_CORE, HI_ES, HI_QOF, HI_PREM, HI_DISC };
+enum { HI_YEAR, HI_CCG, HI_PRACTICE, HI_CORE, HI_ES, HI_QOF, HI_PREM, HI_DISC, HI_REG, HI_WEIGHTED };
 static const struct col_spec history_cols[] = {
 	{ "year", COL_YEAR, true, false, 0, NULL },
 	{ "ccg_code", COL_CODE, true, false, 0, NULL },
@@ -155,6 +155,8 @@ static const struct col_spec history_cols[] = {
 	{ "qof", COL_MONEY, true, false, 0, NULL },
 	{ "premises", COL_MONEY, true, false, 0, NULL },
 	{ "discretionary", COL_MONEY, true, false, 0, NULL },
+	{ "registered_patients", COL_INT, false, true, 0, NULL },
+	{ "weighted_patients", COL_FIXED, false, true, WEIGHTED_DECIMALS, NULL },
 };
 
 enum {
@@ -1030,9 +1032,9 @@ static void read_history(struct loader *ld)
 	char **ccg_of = xcalloc(schema_rows(t) + 1, sizeof(char *));
 
 	for (size_t r = 0; r < schema_rows(t); r++) {
-		int64_t cat[N_CATS] = { 0 };
+		int64_t cat[N_CATS] = { 0 }, reg = 0, weighted = 0;
 		const char *ccg = NULL;
-		int year = 0;
+		int year = 0, has_reg, has_weighted;
 		size_t old;
 		char *key, fy[DATE_BUFSZ];
 		bool ok = true;
@@ -1042,6 +1044,9 @@ static void read_history(struct loader *ld)
 		ok &= chk(ld, schema_code(t, r, HI_CCG, &ccg)) == 1;
 		for (int c = 0; c < N_CATS; c++)
 			ok &= chk(ld, schema_money(t, r, (size_t)(HI_CORE + c), &cat[c])) == 1;
+		has_reg = chk(ld, schema_int(t, r, HI_REG, &reg));
+		has_weighted = chk(ld, schema_fixed(t, r, HI_WEIGHTED, &weighted));
+		ok &= has_reg >= 0 && has_weighted >= 0;
 		if (chk(ld, schema_year(t, r, HI_YEAR, &year)) != 1 || pi < 0)
 			continue;
 		ds->n_history++;
@@ -1064,6 +1069,21 @@ static void read_history(struct loader *ld)
 			ccg_of[r] = xstrdup(ccg);
 		if (year < ds->year && year >= ds->year - HISTORY_YEARS)
 			ld->history_years[pi] |= 1u << (ds->year - 1 - year);
+		if (ok) {
+			struct ds_history *h;
+
+			ALLOC_GROW(ds->history, ds->n_history_rows + 1, ds->alloc_history);
+			h = &ds->history[ds->n_history_rows++];
+			memset(h, 0, sizeof(*h));
+			h->year = year;
+			h->practice = (size_t)pi;
+			h->ccg_code = xstrdup(ccg ? ccg : "");
+			memcpy(h->paid, cat, sizeof(cat));
+			h->has_registered = has_reg == 1;
+			h->registered = reg;
+			h->has_weighted = has_weighted == 1;
+			h->weighted = weighted;
+		}
 		if (year == ds->year - 1 && ok) {
 			ds->practices[pi].has_last_year = true;
 			memcpy(ds->practices[pi].last_year, cat, sizeof(cat));
@@ -1154,6 +1174,9 @@ void dataset_release(struct dataset *ds)
 		free(ds->area_lines[i].code);
 		free(ds->area_lines[i].name);
 	}
+	for (size_t i = 0; i < ds->n_history_rows; i++)
+		free(ds->history[i].ccg_code);
+	free(ds->history);
 	free(ds->ccgs);
 	free(ds->practices);
 	free(ds->contracts);

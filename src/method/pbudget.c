@@ -195,6 +195,7 @@ void pb_result_init(struct pb_result *r)
 void pb_result_release(struct pb_result *r)
 {
 	free(r->ccgs);
+	free(r->practices);
 	pb_result_init(r);
 }
 
@@ -227,31 +228,39 @@ static struct ratio rate_change(const struct pb_params *p, const char *h,
 	return (struct ratio){ 1, 1 };
 }
 
-/* Budget lines of one practice of Y-1 for year Y. */
+/* Budget lines of one practice of Y-1 for year Y, and what moves them. */
 static void practice_budget(const struct rules *ru, const struct pay_year *y,
-			    const struct pay_practice *pr, int64_t out[PB_N_CATS])
+			    const struct pay_practice *pr, struct pb_practice *x)
 {
 	const int64_t *s = pay_split_row(y, pr);
 	int64_t contract = s[C_GLOBAL_SUM] + s[C_PMS];
+	int64_t *out = x->budget;
 
 	switch ((enum pay_contract)pr->contract) {
 	case PAY_GMS:
 		contract = by(by(contract, ru->price), ru->list);
+		x->list_linked += contract;
 		break;
 	case PAY_PMS:
 		contract = by(contract, ru->pms);
+		x->list_linked += contract;
 		break;
 	case PAY_APMS:
 	case PAY_CONTRACT_UNKNOWN:
 	case PAY_CONTRACT_ABSENT:
+		x->fixed += contract;
 		break;	/* fixed-term contract value: as last year */
 	}
-	out[PB_CORE] = contract + by(s[C_MPIG], ru->mpig) + s[C_CORE_OTHER];
+	x->mpig = by(s[C_MPIG], ru->mpig);
+	out[PB_CORE] = contract + x->mpig + s[C_CORE_OTHER];
+	x->fixed += x->mpig + s[C_CORE_OTHER];
 
 	out[PB_ENHANCED] = s[C_ES_OTHER];
+	x->es_activity += s[C_ES_OTHER];
 	for (size_t i = 0; i < N_ES_LINES; i++) {
 		const struct pb_ended *e = ended_line(ru->p, es_lines[i].header);
 		int64_t v = s[C_ES_FIRST + i];
+		bool ending = e && ru->year >= e->first_year;
 
 		if (!v)
 			continue;
@@ -264,10 +273,20 @@ static void practice_budget(const struct rules *ru, const struct pay_year *y,
 		if (es_lines[i].kind != ES_LOCAL)
 			v = by(v, rate_change(ru->p, es_lines[i].header, ru->year));
 		out[PB_ENHANCED] += v;
+		if (ending)
+			x->fixed += v;
+		else if (es_lines[i].kind == ES_PER_HEAD)
+			x->list_linked += v;
+		else
+			x->es_activity += v;
 	}
 	out[PB_QOF] = by(by(by(s[C_QOF], ru->qof_point), ru->list), ru->qof_average);
+	x->qof = out[PB_QOF];
 	out[PB_PREMISES] = s[C_PREMISES];
+	x->fixed += s[C_PREMISES];
 	out[PB_DISCRETIONARY] = 0;	/* apportioned per region afterwards */
+	for (size_t q = 0; q < PB_N_CATS; q++)
+		x->total += out[q];
 }
 
 /* Last year's discretionary payments, per region, to CCGs by weighted list. */
@@ -418,6 +437,8 @@ enum status pb_build(struct pb_result *r, const struct pay_year *ys, size_t n,
 	r->n = base->n_ccgs;
 	r->ccgs = xcalloc(r->n ? r->n : 1, sizeof(*r->ccgs));
 	ccg_of = xcalloc(base->n ? base->n : 1, sizeof(*ccg_of));
+	r->practices = xcalloc(base->n ? base->n : 1, sizeof(*r->practices));
+	r->n_practices = base->n;
 	for (size_t i = 0, j = 0; i < base->n_ccgs; i++) {
 		struct pb_ccg *c = &r->ccgs[i];
 		const struct pay_ccg *bc = &base->ccgs[i];
@@ -430,13 +451,15 @@ enum status pb_build(struct pb_result *r, const struct pay_year *ys, size_t n,
 		for (size_t k = 0; k < PAY_N_BUDGET; k++)
 			c->last_year += bc->m[k];
 		for (size_t k = 0; k < bc->practices; k++, j++) {
-			int64_t out[PB_N_CATS];
+			struct pb_practice *x = &r->practices[j];
 
 			ccg_of[j] = i;
+			x->base = j;
+			x->ccg = i;
 			c->region = pay_text(base, &base->p[j], PAY_REGION_CODE);
-			practice_budget(&ru, base, &base->p[j], out);
+			practice_budget(&ru, base, &base->p[j], x);
 			for (size_t q = 0; q < PB_N_CATS; q++)
-				c->budget[q] += out[q];
+				c->budget[q] += x->budget[q];
 		}
 	}
 	st = apportion_discretionary(r, base, ccg_of);

@@ -629,6 +629,11 @@ static void write_manifest(struct outfile *of, const struct pay_year *years,
 	}
 }
 
+static void sync_job(void *ctx, size_t i)
+{
+	outfile_sync((struct outfile *)ctx + i);
+}
+
 enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 			      size_t n, const struct pay_colmap *m,
 			      const struct pay_options *o, int argc,
@@ -658,9 +663,15 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 			outfile_abort(&of[i]);
 		goto out;
 	}
+	/* each file starts to go to disk as soon as it is complete */
 	write_history(&of[0], years, n);
+	outfile_start_sync(&of[0]);
 	write_summary(&of[1], years, n);
+	outfile_start_sync(&of[1]);
 	write_manifest(&of[2], years, n, m, o, argc, argv);
+	outfile_start_sync(&of[2]);
+	/* wait for the disk on all three at once (one journal commit) */
+	workers_run(N_OUT, sync_job, of);
 
 	/* publish all or nothing: flush everything before renaming anything */
 	for (size_t i = 0; i < N_OUT; i++)

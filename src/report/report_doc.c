@@ -124,6 +124,13 @@ size_t report_doc_add_section(struct report_doc *doc, const char *title,
 	return doc->n_sections++;
 }
 
+void report_doc_mark_run_dependent(struct report_doc *doc, size_t sec)
+{
+	if (sec >= doc->n_sections)
+		BUG("report_doc: no section %zu", sec);
+	doc->sections[sec].run_dependent = true;
+}
+
 static struct report_block *add_block(struct report_doc *doc, size_t sec,
 				      enum report_block_kind kind)
 {

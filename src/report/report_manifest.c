@@ -311,6 +311,8 @@ enum status report_manifest_write(const char *dir,
 		jset(o, "key", jstr(p->key), &ok);
 		jset(o, "value", jstr(p->value), &ok);
 		jset(o, "origin", jstr(p->origin), &ok);
+		if (p->source)
+			jset(o, "source", jstr(p->source), &ok);
 		jpush(arr, o, &ok);
 	}
 	jset(root, "parameters", arr, &ok);

@@ -140,7 +140,8 @@ enum status report_md_write(const char *path, const struct report_doc *doc)
 		md_text(&sb, doc->subtitle, false);
 		sbuf_puts(&sb, "\n\n");
 	}
-	sbuf_addf(&sb, "Generated %s.\n\n", report_iso8601(doc->generated, when));
+	sbuf_addf(&sb, REPORT_RUN_DEPENDENT_BEGIN "Generated %s."
+		  REPORT_RUN_DEPENDENT_END "\n\n", report_iso8601(doc->generated, when));
 	if (doc->n_figures) {
 		sbuf_puts(&sb, "## Headline\n\n| Figure | Value | Note |\n"
 			       "| --- | ---: | --- |\n");
@@ -172,6 +173,8 @@ enum status report_md_write(const char *path, const struct report_doc *doc)
 
 		if (!sec->in_summary)
 			continue;
+		if (sec->run_dependent)
+			sbuf_puts(&sb, REPORT_RUN_DEPENDENT_BEGIN "\n\n");
 		sbuf_puts(&sb, "## ");
 		md_text(&sb, sec->title, true);
 		sbuf_puts(&sb, "\n\n");
@@ -190,6 +193,8 @@ enum status report_md_write(const char *path, const struct report_doc *doc)
 				break;
 			}
 		}
+		if (sec->run_dependent)
+			sbuf_puts(&sb, REPORT_RUN_DEPENDENT_END "\n\n");
 	}
 	sbuf_puts(&sb, "Charts, every table and the methodology are in "
 		       "report.html; exact figures in the CSV files and "

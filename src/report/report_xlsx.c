@@ -227,6 +227,36 @@ static int fsync_file(const char *path)
 	return rc;
 }
 
+/*
+ * workbook_close() with libxlsxwriter's own "[ERROR] ..." lines kept off
+ * standard error: the library prints them unconditionally, and our one
+ * located message below says the same.  The errno of a failed write is
+ * kept for that message.  Runs on the main thread only (it redirects the
+ * process's fd 2 for the duration of the call).
+ */
+static lxw_error quiet_close(lxw_workbook *wb, int *saved_errno)
+{
+	int keep, null;
+	lxw_error err;
+
+	fflush(stderr);
+	keep = dup(2);
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (keep >= 0 && null >= 0)
+		dup2(null, 2);
+	errno = 0;
+	err = workbook_close(wb);
+	*saved_errno = err != LXW_NO_ERROR ? errno : 0;
+	fflush(stderr);
+	if (keep >= 0 && null >= 0)
+		dup2(keep, 2);
+	if (keep >= 0)
+		close(keep);
+	if (null >= 0)
+		close(null);
+	return err;
+}
+
 enum status report_xlsx_write(const char *path,
 			      const struct rtable *const *tables, size_t n,
 			      const char *title, int64_t created)
@@ -239,6 +269,7 @@ enum status report_xlsx_write(const char *path,
 	struct formats *f = NULL;
 	lxw_workbook *wb;
 	lxw_error err;
+	int close_errno = 0;
 	enum status st = ST_OK;
 	char *title_copy = xstrdup(title ? title : "pcbudget report");
 	char author[] = "pcbudget";
@@ -276,13 +307,15 @@ enum status report_xlsx_write(const char *path,
 	if (n == 0 && !workbook_add_worksheet(wb, "empty"))
 		st = ST_INTERNAL;
 	/* the workbook must be closed to free it, even after an error */
-	err = workbook_close(wb);
+	err = quiet_close(wb, &close_errno);
 	if (st != ST_OK) {
 		unlink(tmp);
 		goto out;
 	}
 	if (err != LXW_NO_ERROR) {
-		diag_error("cannot write '%s': %s", path, lxw_strerror(err));
+		/* a failed write (a full disk) is said as the system says it */
+		diag_error("cannot write '%s': %s", path,
+			   close_errno ? strerror(close_errno) : lxw_strerror(err));
 		unlink(tmp);
 		st = ST_IO;
 		goto out;

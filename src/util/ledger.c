@@ -6,6 +6,7 @@
  * ST_IO, so a broken ledger never costs the user their report.
  */
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -178,6 +179,140 @@ fail:
 	ret = warn(db_path, db, what);
 	ledger_diff_release(diff);
 out:
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return ret;
+}
+
+/* A figure of the previous run, read back for ledger_diff_latest(). */
+struct old_figure {
+	char *ccg_code, *measure;
+	int64_t pence;
+	bool seen;		/* matched by a new figure */
+};
+
+static int cmp_key(const char *ca, const char *ma, const char *cb, const char *mb)
+{
+	int c = strcmp(ca, cb);
+
+	return c ? c : strcmp(ma, mb);
+}
+
+static int cmp_change(const void *a, const void *b)
+{
+	const struct ledger_change *x = a, *y = b;
+
+	return cmp_key(x->ccg_code, x->measure, y->ccg_code, y->measure);
+}
+
+static void add_change(struct ledger_diff *d, const char *ccg, const char *measure,
+		       bool has_before, int64_t before, bool has_after, int64_t after)
+{
+	struct ledger_change *c;
+
+	ALLOC_GROW(d->changes, d->n_changes + 1, d->alloc_changes);
+	c = &d->changes[d->n_changes++];
+	c->ccg_code = xstrdup(ccg);
+	c->measure = xstrdup(measure);
+	c->has_before = has_before;
+	c->before = has_before ? before : 0;
+	c->has_after = has_after;
+	c->after = has_after ? after : 0;
+}
+
+enum status ledger_diff_latest(const char *db_path, const char *dataset,
+			       const char *year,
+			       const struct ledger_figure *figures, size_t n,
+			       struct ledger_diff *diff)
+{
+	sqlite3 *db = NULL;
+	sqlite3_stmt *st = NULL;
+	struct old_figure *old = NULL;
+	size_t n_old = 0, alloc_old = 0;
+	enum status ret = ST_OK;
+	const char *what = "cannot open";
+	struct stat sb;
+	long long prev = 0;
+	int rc;
+
+	memset(diff, 0, sizeof(*diff));
+	if (stat(db_path, &sb) != 0)
+		return ST_OK;	/* no ledger yet: the first run */
+	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+		goto fail;
+	sqlite3_busy_timeout(db, 2000);
+	what = "cannot read earlier runs";
+	if (prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+			" AND name IN ('runs', 'figures')", &st) != SQLITE_OK ||
+	    sqlite3_step(st) != SQLITE_ROW)
+		goto fail;
+	if (sqlite3_column_int(st, 0) != 2)
+		goto out;	/* an empty database: no run recorded */
+	sqlite3_finalize(st);
+	st = NULL;
+	if (prepare(db, "SELECT id, started_utc FROM runs WHERE dataset = ?1 AND year = ?2"
+			" ORDER BY id DESC LIMIT 1", &st) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, year, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE)
+		goto out;
+	if (rc != SQLITE_ROW)
+		goto fail;
+	prev = sqlite3_column_int64(st, 0);
+	diff->previous_time = column_text(st, 1);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (prepare(db, "SELECT ccg_code, measure, pence FROM figures WHERE run = ?1",
+		    &st) != SQLITE_OK)
+		goto fail;
+	sqlite3_bind_int64(st, 1, prev);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(old, n_old + 1, alloc_old);
+		old[n_old].ccg_code = column_text(st, 0);
+		old[n_old].measure = column_text(st, 1);
+		old[n_old].pence = sqlite3_column_int64(st, 2);
+		old[n_old].seen = false;
+		n_old++;
+	}
+	if (rc != SQLITE_DONE)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		const struct ledger_figure *f = &figures[i];
+		size_t k;
+
+		for (k = 0; k < n_old; k++)
+			if (!cmp_key(old[k].ccg_code, old[k].measure, f->ccg_code, f->measure))
+				break;
+		if (k == n_old) {
+			add_change(diff, f->ccg_code, f->measure, false, 0, true, f->pence);
+			continue;
+		}
+		old[k].seen = true;
+		if (old[k].pence != f->pence)
+			add_change(diff, f->ccg_code, f->measure, true, old[k].pence, true,
+				   f->pence);
+	}
+	for (size_t k = 0; k < n_old; k++)
+		if (!old[k].seen)
+			add_change(diff, old[k].ccg_code, old[k].measure, true, old[k].pence,
+				   false, 0);
+	if (diff->n_changes > 1)
+		qsort(diff->changes, diff->n_changes, sizeof(*diff->changes), cmp_change);
+	diff->previous_run = prev;
+	goto out;
+fail:
+	diag_warning("ledger '%s': %s: %s; changes since the previous run are not shown",
+		     db_path, what, db ? sqlite3_errmsg(db) : "out of memory");
+	ret = ST_IO;
+	ledger_diff_release(diff);
+out:
+	for (size_t k = 0; k < n_old; k++) {
+		free(old[k].ccg_code);
+		free(old[k].measure);
+	}
+	free(old);
 	sqlite3_finalize(st);
 	sqlite3_close(db);
 	return ret;

@@ -11,6 +11,7 @@
  * /dev/stdout) is written directly, since it cannot be replaced by a
  * rename.
  */
+#define _GNU_SOURCE	/* sync_file_range() */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -83,6 +84,7 @@ void outfile_write(struct outfile *of, const void *buf, size_t len)
 {
 	if (of->st != ST_OK || !of->fp || len == 0)
 		return;
+	of->synced = false;
 	errno = 0;
 	if (fwrite(buf, 1, len, of->fp) != len)
 		fail(of, errno);
@@ -100,12 +102,39 @@ void outfile_printf(struct outfile *of, const char *fmt, ...)
 
 	if (of->st != ST_OK || !of->fp)
 		return;
+	of->synced = false;
 	errno = 0;
 	va_start(ap, fmt);
 	n = vfprintf(of->fp, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		fail(of, errno);
+}
+
+void outfile_start_sync(struct outfile *of)
+{
+	if (of->st != ST_OK || !of->fp || !of->tmp)
+		return;
+	errno = 0;
+	if (fflush(of->fp) != 0) {
+		fail(of, errno);
+		return;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* only a hint: a failure here shows again at the fsync() */
+	(void)sync_file_range(fileno(of->fp), 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
+void outfile_sync(struct outfile *of)
+{
+	outfile_start_sync(of);
+	if (of->st != ST_OK || !of->fp || !of->tmp)
+		return;
+	if (fsync(fileno(of->fp)) != 0 && errno != EINVAL)
+		fail(of, errno);
+	else
+		of->synced = true;
 }
 
 enum status outfile_flush(struct outfile *of)
@@ -174,7 +203,8 @@ enum status outfile_close(struct outfile *of)
 			fail(of, errno);
 	}
 	if (of->fp != stdout) {
-		if (of->st == ST_OK && of->tmp && fsync(fileno(of->fp)) != 0 &&
+		if (of->st == ST_OK && of->tmp && !of->synced &&
+		    fsync(fileno(of->fp)) != 0 &&
 		    errno != EINVAL)
 			fail(of, errno);
 		errno = 0;

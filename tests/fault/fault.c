@@ -5,8 +5,9 @@
  * make a file unreadable, and a full disk cannot be had without mounting.
  *
  *   FAULT_EACCES=path[:path...]   open(), openat(), fopen() of one of these
- *                                 paths fail with EACCES; an entry ending in
- *                                 '*' matches every path it is a prefix of
+ *                                 paths fail with EACCES; an entry with a
+ *                                 '*' is a fnmatch() pattern whose '*' also
+ *                                 matches '/' (out/x*, *.csv.tmp.*)
  *   FAULT_ENOSPC_AFTER=N          files created for writing (open() or
  *                                 openat() with O_CREAT, fopen() "w"/"a")
  *                                 accept N bytes in all, then every write
@@ -27,6 +28,8 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -90,9 +93,15 @@ static bool denied(const char *path)
 		const char *end = strchr(list, ':');
 		size_t len = end ? (size_t)(end - list) : strlen(list);
 
-		if (len > 0 && list[len - 1] == '*') {
-			if (n >= len - 1 && memcmp(path, list, len - 1) == 0)
-				return true;
+		if (len > 0 && memchr(list, '*', len)) {
+			char pat[PATH_MAX];
+
+			if (len < sizeof(pat)) {
+				memcpy(pat, list, len);
+				pat[len] = '\0';
+				if (fnmatch(pat, path, 0) == 0)
+					return true;
+			}
 		} else if (len == n && memcmp(path, list, n) == 0) {
 			return true;
 		}

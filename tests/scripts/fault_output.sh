@@ -11,22 +11,31 @@ cp "$PAY/16-17-bom-crlf.csv" "$T/16-17.csv"
 cd "$T" || exit 1
 : >afile
 
-plain "$PCBUDGET" run ds --out afile/out
-expect "run: --out under a regular file" 73 "pcbudget: error: cannot create 'afile/out': Not a directory"
-plain "$PCBUDGET" run ds --out afile
-expect "run: --out is a regular file" 73 "pcbudget: error: cannot create 'afile': Not a directory"
-plain "$PCBUDGET" run ds --out /proc/pcbudget-test
-expect "run: --out under /proc" 73 "pcbudget: error: cannot create '/proc/pcbudget-test': No such file or directory"
-if [ -d /sys/kernel ] && ! touch /sys/kernel/pcbudget-test 2>/dev/null; then
-	plain "$PCBUDGET" run ds --out /sys/kernel
-	expect "run: --out is a folder that refuses files" 73 \
-		"pcbudget: error: cannot create '/sys/kernel/allocations_by_practice.csv': Permission denied"
+plain "$PCBUDGET" -q run ds --out afile/out
+expect "run: --out under a regular file" 73 "pcbudget: error: cannot create lock file 'afile/.out.lock': Not a directory"
+plain "$PCBUDGET" -q run ds --out afile
+expect "run: --out is a regular file" 73 "pcbudget: error: refusing to replace 'afile': it is not a folder"
+plain "$PCBUDGET" -q run ds --out /proc/pcbudget-test
+expect "run: --out under /proc" 73 "pcbudget: error: cannot create lock file '/proc/.pcbudget-test.lock': No such file or directory"
+if [ -d /sys/kernel ] && ! touch /sys/.pcbudget-test 2>/dev/null; then
+	plain "$PCBUDGET" -q run ds --out /sys/kernel
+	expect "run: --out is a folder whose parent refuses files" 73 \
+		"pcbudget: error: cannot create lock file '/sys/.kernel.lock': Permission denied"
 else
-	echo "skipped: /sys/kernel is not a read-only folder here"
+	echo "skipped: /sys is not a read-only folder here"
 fi
-fault "FAULT_EACCES=out/*" -- "$PCBUDGET" run ds --out out
-expect "run: output files refused" 73 "pcbudget: error: cannot create 'out/allocations_by_practice.csv': Permission denied"
-ensure "run: output files refused: no file left" test -z "$(find out -type f 2>/dev/null)"
+# the report is written into a temporary sibling (.out.tmp.PID), each file
+# first as NAME.tmp.PID: refuse one of them
+fault "FAULT_EACCES=*/summary.csv.tmp.*" -- "$PCBUDGET" -q run ds --out out
+CHECKS=$((CHECKS + 1))
+if [ "$RC" = 73 ] && grep -qx "pcbudget: error: cannot create '\./\.out\.tmp\.[0-9]*/summary\.csv': Permission denied" "$T/.err" &&
+   [ "$(wc -l <"$T/.err")" = 1 ]; then
+	echo "ok   run: output files refused"
+else
+	fail "run: output files refused: exit $RC, $(cat "$T/.err")"
+fi
+ensure "run: output files refused: no folder left" test ! -e out
+ensure "run: output files refused: no temporary folder left" test -z "$(ls -d .out.tmp.* 2>/dev/null)"
 
 plain "$PCBUDGET" import-payments -o afile/out 16-17.csv
 expect "import-payments: --out under a regular file" 73 "pcbudget: error: cannot create directory 'afile/out': Not a directory"

@@ -620,6 +620,57 @@ static void test_dataset_loads_tables_given_in_memory(void **state)
 	params_release(&p);
 }
 
+static void test_dataset_keeps_every_history_row_with_its_lists(void **state)
+{
+	struct dataset ds;
+	const char *err;
+
+	(void)state;
+	/* the optional list columns are read where given, checked, and kept */
+	assert_int_equal(LOAD(&ds, &err,
+			      { "practice_history.csv",
+				"year,ccg_code,practice_code,core_contract,enhanced_services,qof,premises,discretionary,registered_patients,weighted_patients\n"
+				"2014/15,01X,A00001,1.00,2.00,3.00,4.00,5.00,7400,7500.123\n"
+				"2015/16,01A,A00001,1.00,1.00,1.00,1.00,-1.00,,\n"
+				"2016/17,01A,A00001,1.00,1.00,1.00,1.00,1.00,7450,\n"
+				"2014/15,01A,A00002,1.00,1.00,1.00,1.00,1.00,5000,5100\n"
+				"2015/16,01A,A00002,1.00,1.00,1.00,1.00,1.00,5000,5100\n"
+				"2016/17,01A,A00002,1.00,1.00,1.00,1.00,1.00,5000,5100\n"
+				"2018/19,01A,A00002,9.00,1.00,1.00,1.00,1.00,5000,5100\n" }),
+			 ST_OK);
+	assert_string_equal(err, "");
+	assert_int_equal(ds.n_history_rows, 7);
+	assert_int_equal(ds.history[0].year, 2014);
+	assert_int_equal(ds.history[0].practice, 0);
+	assert_string_equal(ds.history[0].ccg_code, "01X");
+	assert_pence_eq(ds.history[0].paid[CAT_ES], 200);
+	assert_pence_eq(ds.history[0].paid[CAT_OTHER], 500);
+	assert_true(ds.history[0].has_registered && ds.history[0].has_weighted);
+	assert_pence_eq(ds.history[0].registered, 7400);
+	assert_pence_eq(ds.history[0].weighted, 7500123000000);
+	assert_false(ds.history[1].has_registered || ds.history[1].has_weighted);
+	assert_pence_eq(ds.history[1].paid[CAT_OTHER], -100);
+	assert_true(ds.history[2].has_registered && !ds.history[2].has_weighted);
+	/* a year after the budget year is kept too (the methodology ignores it) */
+	assert_int_equal(ds.history[6].year, 2018);
+	assert_int_equal(ds.history[6].practice, 1);
+	dataset_release(&ds);
+
+	/* a bad list is an error, located */
+	assert_int_equal(LOAD(&ds, &err,
+			      { "practice_history.csv",
+				"year,ccg_code,practice_code,core_contract,enhanced_services,qof,premises,discretionary,registered_patients\n"
+				"2014/15,01A,A00001,1.00,1.00,1.00,1.00,1.00,-3\n"
+				"2015/16,01A,A00001,1.00,1.00,1.00,1.00,1.00,\n"
+				"2016/17,01A,A00001,1.00,1.00,1.00,1.00,1.00,\n"
+				"2014/15,01A,A00002,1.00,1.00,1.00,1.00,1.00,\n"
+				"2015/16,01A,A00002,1.00,1.00,1.00,1.00,1.00,\n"
+				"2016/17,01A,A00002,1.00,1.00,1.00,1.00,1.00,\n" }),
+			 ST_DATA);
+	assert_string_equal(err, "ds/practice_history.csv:2:45: error: column 'registered_patients': '-3' must not be negative\n");
+	dataset_release(&ds);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -641,6 +692,7 @@ int main(void)
 		cmocka_unit_test(test_dataset_counts_days_open_in_the_year),
 		cmocka_unit_test(test_dataset_loads_tables_given_in_memory),
 		cmocka_unit_test(test_dataset_reports_an_area_basis_too_large_to_add_up),
+		cmocka_unit_test(test_dataset_keeps_every_history_row_with_its_lists),
 	};
 
 	return cmocka_run_group_tests_name("dataset", tests, setup, teardown);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ledger.h"
@@ -101,6 +102,80 @@ static void test_ledger_lists_runs_newest_first(void **state)
 	free(buf);
 }
 
+static void test_ledger_diff_latest_compares_without_recording(void **state)
+{
+	/* run 2 of example 2017/18 holds core 3000000000, premises 700, qof 400000100 */
+	const struct ledger_figure now[] = {
+		{ "99X", "core_contract", 3000000000 },
+		{ "99X", "headroom", 500 },
+		{ "99X", "qof", 400000100 },
+		{ "01A", "qof", 1 },
+	};
+	struct ledger_diff d;
+	struct stat before, after;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(stat(db, &before), 0);
+	capture_begin();
+	assert_int_equal(ledger_diff_latest(db, "example", "2017/18", now, 4, &d), ST_OK);
+	assert_string_equal(capture_end(), "");
+	assert_int_equal(d.previous_run, 2);
+	assert_string_equal(d.previous_time, "2026-11-24T02:00:00Z");
+	/* sorted by CCG then measure: 01A qof (new), 99X headroom (new), 99X premises (gone) */
+	assert_int_equal(d.n_changes, 3);
+	assert_string_equal(d.changes[0].ccg_code, "01A");
+	assert_true(!d.changes[0].has_before && d.changes[0].has_after);
+	assert_pence_eq(d.changes[0].after, 1);
+	assert_string_equal(d.changes[1].measure, "headroom");
+	assert_pence_eq(d.changes[1].after, 500);
+	assert_string_equal(d.changes[2].measure, "premises");
+	assert_true(d.changes[2].has_before && !d.changes[2].has_after);
+	assert_pence_eq(d.changes[2].before, 700);
+	ledger_diff_release(&d);
+
+	/* the same figures as run 2: no change */
+	{
+		const struct ledger_figure same[] = {
+			{ "99X", "qof", 400000100 },
+			{ "99X", "core_contract", 3000000000 },
+			{ "99X", "premises", 700 },
+		};
+
+		assert_int_equal(ledger_diff_latest(db, "example", "2017/18", same, 3, &d), ST_OK);
+		assert_int_equal(d.previous_run, 2);
+		assert_int_equal(d.n_changes, 0);
+		ledger_diff_release(&d);
+	}
+	/* no run of that dataset, and no database at all: no previous run, no error */
+	assert_int_equal(ledger_diff_latest(db, "other", "2017/18", now, 4, &d), ST_OK);
+	assert_int_equal(d.previous_run, 0);
+	assert_null(d.previous_time);
+	ledger_diff_release(&d);
+	assert_int_equal(ledger_diff_latest("/nonexistent/ledger.sqlite", "example", "2017/18",
+					    now, 4, &d), ST_OK);
+	assert_int_equal(d.previous_run, 0);
+	ledger_diff_release(&d);
+
+	/* nothing was written: same file, still three runs */
+	assert_int_equal(stat(db, &after), 0);
+	assert_int_equal(before.st_size, after.st_size);
+	assert_int_equal(before.st_mtime, after.st_mtime);
+	f = open_memstream(&buf, &len);
+	assert_int_equal(ledger_list(db, NULL, f), ST_OK);
+	fclose(f);
+	{
+		size_t lines = 0;
+
+		for (size_t i = 0; i < len; i++)
+			lines += buf[i] == '\n';
+		assert_int_equal(lines, 4);	/* the header and runs 1 to 3 */
+	}
+	free(buf);
+}
+
 static void test_ledger_warns_about_a_corrupt_database_without_failing_hard(void **state)
 {
 	const struct ledger_figure one[] = { { "99X", "qof", 1 } };
@@ -121,6 +196,13 @@ static void test_ledger_warns_about_a_corrupt_database_without_failing_hard(void
 	assert_non_null(strstr(err, "warning: ledger '"));
 	assert_non_null(strstr(err, "file is not a database; the report was written but "
 				    "this run is not recorded\n"));
+	capture_begin();
+	assert_int_equal(ledger_diff_latest(db, "example", "2017/18", one, 1, &d), ST_IO);
+	err = capture_end();
+	assert_int_equal(d.previous_run, 0);
+	assert_int_equal(d.n_changes, 0);
+	assert_non_null(strstr(err, "file is not a database; changes since the previous run "
+				    "are not shown\n"));
 }
 
 int main(void)
@@ -128,6 +210,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ledger_reports_changes_since_the_previous_run),
 		cmocka_unit_test(test_ledger_lists_runs_newest_first),
+		cmocka_unit_test(test_ledger_diff_latest_compares_without_recording),
 		cmocka_unit_test(test_ledger_warns_about_a_corrupt_database_without_failing_hard),
 	};
 

@@ -3,10 +3,12 @@
  * Expected values are worked out by hand in the comments.
  */
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "money.h"
@@ -131,6 +133,84 @@ static void test_fixed_parse_keeps_nine_decimal_list_sizes_exact(void **state)
 	assert_string_equal(fixed_format(got, 9, buf), "5209.497299");
 	assert_string_equal(fixed_format(4268000000000LL, 9, buf), "4268");
 	assert_string_equal(fixed_format(-1500000000LL, 9, buf), "-1.5");
+}
+
+/*
+ * A second, slow path to the same text: the magnitude split with / and %
+ * by 10^decimals and printed by snprintf, the fraction zero-padded, then
+ * (for fixed_format) trailing zeros and a bare point removed by hand.
+ */
+static void reference_format(int64_t v, unsigned decimals, bool trim, char *out,
+			     size_t size)
+{
+	uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, scale = 1;
+	size_t n;
+
+	for (unsigned k = 0; k < decimals; k++)
+		scale *= 10;
+	if (decimals)
+		n = (size_t)snprintf(out, size, "%s%llu.%0*llu", v < 0 ? "-" : "",
+				     (unsigned long long)(m / scale), (int)decimals,
+				     (unsigned long long)(m % scale));
+	else
+		n = (size_t)snprintf(out, size, "%s%llu", v < 0 ? "-" : "",
+				     (unsigned long long)m);
+	if (trim && decimals) {
+		while (out[n - 1] == '0')
+			n--;
+		if (out[n - 1] == '.')
+			n--;
+		out[n] = '\0';
+	}
+}
+
+/*
+ * The formatting fast paths (32-bit digit pairs below 2^32, 64-bit
+ * above; the two pence digits written at once) against the reference on
+ * values around every power of ten and of two and on pseudo-random ones
+ * (xorshift64, fixed seed), for every scale 0..18.
+ */
+static void test_money_formats_agree_with_a_printf_reference(void **state)
+{
+	char got[MONEY_BUFSZ], want[64];
+	uint64_t x = 0x9E3779B97F4A7C15ULL;
+	int64_t edge[200];
+	size_t n_edge = 0;
+
+	(void)state;
+	edge[n_edge++] = 0;
+	edge[n_edge++] = INT64_MAX;
+	edge[n_edge++] = INT64_MIN;
+	for (uint64_t p = 1; p <= 1000000000000000000ULL; p *= 10)
+		for (int d = -1; d <= 1; d++)
+			edge[n_edge++] = (int64_t)p + d, edge[n_edge++] = -((int64_t)p + d);
+	for (unsigned b = 1; b < 63; b += 3)
+		edge[n_edge++] = (int64_t)(1ULL << b) - 1, edge[n_edge++] = (int64_t)(1ULL << b);
+	edge[n_edge++] = (int64_t)UINT32_MAX * 100 + 99;
+	edge[n_edge++] = (int64_t)UINT32_MAX * 100 + 100;
+	assert_true(n_edge <= sizeof(edge) / sizeof(edge[0]));
+
+	for (size_t i = 0; i < n_edge + 200000; i++) {
+		int64_t v;
+
+		if (i < n_edge) {
+			v = edge[i];
+		} else {
+			x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+			/* mostly amounts of a payments file, some of any size */
+			v = (int64_t)(i % 4 ? x % 100000000000ULL : x);
+			if (x & 1)
+				v = v == INT64_MIN ? v : -v;
+		}
+		reference_format(v, 2, false, want, sizeof(want));
+		assert_int_equal(money_format_n(v, got), strlen(want));
+		assert_string_equal(got, want);
+		for (unsigned d = 0; d <= 18; d += (i < n_edge ? 1 : 9)) {
+			reference_format(v, d, true, want, sizeof(want));
+			assert_int_equal(fixed_format_n(v, d, got), strlen(want));
+			assert_string_equal(got, want);
+		}
+	}
 }
 
 static void test_money_formats_plain_pounds_and_thousands(void **state)
@@ -259,6 +339,7 @@ int main(void)
 		cmocka_unit_test(test_money_checks_overflow_when_rounding_up),
 		cmocka_unit_test(test_fixed_parse_keeps_nine_decimal_list_sizes_exact),
 		cmocka_unit_test(test_money_formats_plain_pounds_and_thousands),
+		cmocka_unit_test(test_money_formats_agree_with_a_printf_reference),
 		cmocka_unit_test(test_money_apportions_so_parts_add_up_exactly),
 		cmocka_unit_test(test_money_apportions_large_totals_over_many_parts),
 		cmocka_unit_test(test_money_refuses_to_apportion_over_zero_or_negative_weights),

@@ -194,6 +194,82 @@ static void test_outfile_failed_write_removes_temp_and_keeps_old_file(void **sta
 	free(got);
 }
 
+/*
+ * outfile_sync() flushes and syncs the temporary file early (its bytes
+ * are in it before the close) but publishes nothing; a write after it
+ * makes the file unsynced again, and the close still publishes all.
+ */
+static void test_outfile_sync_writes_early_but_publishes_only_at_close(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	char *got;
+
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	outfile_puts(&of, "a,b\n");
+	outfile_start_sync(&of);
+	got = slurp(f->tmp);
+	assert_string_equal(got, "a,b\n");	/* flushed by the start */
+	free(got);
+	assert_false(of.synced);
+	outfile_printf(&of, "%d\n", 1);
+	outfile_sync(&of);
+	assert_true(of.synced);
+	got = slurp(f->tmp);
+	assert_string_equal(got, "a,b\n1\n");
+	free(got);
+	assert_false(exists(f->path));
+	outfile_puts(&of, "2\n");
+	assert_false(of.synced);	/* the close must sync again */
+	assert_int_equal(outfile_close(&of), ST_OK);
+	assert_false(exists(f->tmp));
+	got = slurp(f->path);
+	assert_string_equal(got, "a,b\n1\n2\n");
+	free(got);
+}
+
+/*
+ * A write error that the early flush of outfile_sync() meets is kept,
+ * not reported there: outfile_close() reports it once, removes the
+ * temporary file and leaves the old file alone.
+ */
+static void test_outfile_sync_failure_is_reported_once_by_close(void **state)
+{
+	struct fix *f = *state;
+	struct outfile of;
+	struct rlimit old, lim;
+	char block[1024], *got;
+	const char *err;
+
+	write_file(f->path, "previous\n");
+	memset(block, 'x', sizeof(block));
+	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_IGN);	/* write() then fails with EFBIG */
+	lim = old;
+	lim.rlim_cur = 512;
+
+	capture_begin();
+	assert_int_equal(outfile_open(&of, f->path), ST_OK);
+	outfile_write(&of, block, 1000);	/* less than a stdio buffer */
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	outfile_sync(&of);
+	assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	assert_int_equal(of.st, ST_IO);
+	assert_false(of.synced);
+	assert_string_equal(capture_end(), "");	/* nothing said yet */
+	capture_begin();
+	assert_int_equal(outfile_close(&of), ST_IO);
+	err = capture_end();
+	assert_non_null(strstr(err, "cannot write '"));
+	assert_non_null(strstr(err, "File too large"));
+	assert_null(strstr(strstr(err, "File too large") + 1, "cannot write"));
+	assert_false(exists(f->tmp));
+	got = slurp(f->path);
+	assert_string_equal(got, "previous\n");
+	free(got);
+}
+
 static void test_outfile_failed_rename_removes_temp(void **state)
 {
 	struct fix *f = *state;
@@ -359,6 +435,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_outfile_abort_removes_temp_and_keeps_old_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_open_in_missing_dir_reports_cannot_create, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_open_on_directory_reports_cannot_create, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_sync_writes_early_but_publishes_only_at_close, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_outfile_sync_failure_is_reported_once_by_close, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_csv_field_quotes_per_rfc4180, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_csv_field_neutralises_formula_triggers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_outfile_csv_field_leaves_numbers_alone_without_neutralise, setup, teardown),

@@ -442,6 +442,45 @@ static void test_params_says_whether_a_key_is_set_without_reporting(void **state
 	params_release(&p);
 }
 
+static void test_params_describes_where_a_value_comes_from(void **state)
+{
+	struct params p;
+	struct param_origin o;
+	const char *err;
+
+	(void)state;
+	assert_int_equal(load(&p, "[run]\nbudget_year = 2017/18\n[2017/18]\n"
+				  "contingency_rate = 1%\n", &err), ST_OK);
+	capture_begin();
+	/* from the file, with its line; the spec is the yearly one */
+	assert_true(params_describe(&p, "2017/18", "contingency_rate", &o));
+	assert_string_equal(o.text, "1%");
+	assert_true(o.from_file);
+	assert_int_equal(o.line, 4);
+	assert_ptr_equal(o.spec, &specs[7]);
+	/* a default of that very year wins over the yearly spec */
+	assert_true(params_describe(&p, "2016/17", "global_sum_price", &o));
+	assert_string_equal(o.text, "80.59");
+	assert_false(o.from_file);
+	assert_ptr_equal(o.spec, &specs[2]);
+	/* the yearly default */
+	assert_true(params_describe(&p, "2016/17", "qof_points_available", &o));
+	assert_string_equal(o.text, "559");
+	/* "none" for the year: not set, but the key is valid there */
+	assert_false(params_describe(&p, "2017/18", "es_unplanned_admissions", &o));
+	assert_null(o.text);
+	assert_ptr_equal(o.spec, &specs[12]);
+	/* a fixed section */
+	assert_true(params_describe(&p, "run", "budget_year", &o));
+	assert_string_equal(o.text, "2017/18");
+	assert_int_equal(o.line, 2);
+	assert_false(params_describe(&p, "run", "valuation_date", &o));
+	assert_false(params_describe(&p, "run", "nope", &o));
+	assert_null(o.spec);
+	assert_string_equal(capture_end(), "");
+	params_release(&p);
+}
+
 static void test_params_checks_a_file_against_several_spec_tables(void **state)
 {
 	static const struct param_spec more[] = {
@@ -507,6 +546,7 @@ int main(void)
 		cmocka_unit_test(test_params_missing_file_is_noinput),
 		cmocka_unit_test(test_params_loads_a_file_from_disk),
 		cmocka_unit_test(test_params_says_whether_a_key_is_set_without_reporting),
+		cmocka_unit_test(test_params_describes_where_a_value_comes_from),
 		cmocka_unit_test(test_params_checks_a_file_against_several_spec_tables),
 		cmocka_unit_test(test_params_knows_a_financial_year_when_it_sees_one),
 	};

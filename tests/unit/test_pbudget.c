@@ -136,6 +136,57 @@ static void test_pbudget_applies_the_pound_rules(void **state)
 	pb_result_release(&r);
 }
 
+static void test_pbudget_keeps_each_practice_and_its_risk_split(void **state)
+{
+	struct fix *f = *state;
+	struct pb_result r;
+	const struct pb_practice *g = NULL;
+	int64_t sum[3] = { 0 };
+
+	pb_result_init(&r);
+	assert_int_equal(pb_build(&r, f->y, 2, 2016, &pb_default_params), ST_OK);
+	assert_int_equal(r.n_practices, 4);
+	for (size_t i = 0; i < r.n_practices; i++) {
+		const struct pb_practice *x = &r.practices[i];
+		const char *code = pay_text(r.base, &r.base->p[x->base], PAY_PRACTICE_CODE);
+
+		if (strcmp(code, "G00001") == 0)
+			g = x;
+		/* the risk split is the same money */
+		assert_pence_eq(x->list_linked + x->qof + x->es_activity + x->fixed, x->total);
+		assert_pence_eq(x->budget[PB_DISCRETIONARY], 0);
+		sum[x->ccg] += x->total;
+	}
+	/* practices plus the CCG's discretionary make the CCG */
+	for (size_t c = 0; c < r.n; c++)
+		assert_pence_eq(sum[c] + r.ccgs[c].budget[PB_DISCRETIONARY],
+				r.ccgs[c].budget_total);
+	assert_non_null(g);
+	/*
+	 * G00001 (2015/16: global sum 75000.00, MPIG 700.00, extended hours
+	 * 1900.00, dementia 600.00, learning disabilities 1160.00, local ES
+	 * 500.00, QOF 16015.00, premises 10000.00):
+	 *   core 80322.78 + MPIG 560.00 = 80882.78
+	 *   enhanced 1917.62 + 150.00 + 1160.00 + 500.00 = 3727.62
+	 *   QOF 1601500 p x 16518/16015 = 1651800, x 6530/6470 = 1667118.08
+	 *       -> 1667118, x 7223/7460 = 1614154.60 -> 16141.55
+	 *   total 80882.78 + 3727.62 + 16141.55 + 10000.00 = 110751.95
+	 * Split: list 80322.78 + 1917.62 = 82240.40; QOF 16141.55; activity
+	 * 1160.00 + 500.00 = 1660.00; fixed MPIG 560.00 + dementia arrears
+	 * 150.00 + premises 10000.00 = 10710.00.
+	 */
+	assert_pence_eq(g->budget[PB_CORE], 8088278);
+	assert_pence_eq(g->mpig, 56000);
+	assert_pence_eq(g->budget[PB_ENHANCED], 372762);
+	assert_pence_eq(g->budget[PB_QOF], 1614155);
+	assert_pence_eq(g->total, 11075195);
+	assert_pence_eq(g->list_linked, 8224040);
+	assert_pence_eq(g->qof, 1614155);
+	assert_pence_eq(g->es_activity, 166000);
+	assert_pence_eq(g->fixed, 1071000);
+	pb_result_release(&r);
+}
+
 static void test_pbudget_backtest_attributes_by_the_base_year(void **state)
 {
 	struct fix *f = *state;
@@ -256,6 +307,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_pbudget_applies_the_pound_rules),
+		cmocka_unit_test(test_pbudget_keeps_each_practice_and_its_risk_split),
 		cmocka_unit_test(test_pbudget_backtest_attributes_by_the_base_year),
 		cmocka_unit_test(test_pbudget_needs_parameters_and_the_year_before),
 		cmocka_unit_test(test_pbudget_beats_the_naive_forecast_on_the_published_files),

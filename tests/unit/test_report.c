@@ -440,9 +440,11 @@ static void build_manifest(struct sample *s)
 	s->inputs[0] = (struct report_input){ s->input, "payments 2016/17", 2,
 					      s->totals, 1 };
 	s->inputs[1] = (struct report_input){ s->params, "parameters", -1, NULL, 0 };
-	s->par[0] = (struct report_param){ "2017/18", "global_sum", "85.35", "default" };
-	s->par[1] = (struct report_param){ "risk", "iterations", "10000", "params.ini:4" };
-	s->par[2] = (struct report_param){ "run", "note", "=cmd|' /C calc'!A0", "params.ini:9" };
+	s->par[0] = (struct report_param){ "2017/18", "global_sum", "85.35", "default",
+					   "methodology §3 [V]" };
+	s->par[1] = (struct report_param){ "risk", "iterations", "10000", "params.ini:4", NULL };
+	s->par[2] = (struct report_param){ "run", "note", "=cmd|' /C calc'!A0", "params.ini:9",
+					   NULL };
 	s->info[0] = (struct report_kv){ "mode", "dataset" };
 	s->info[1] = (struct report_kv){ "year", "2017/18" };
 	{
@@ -883,6 +885,11 @@ static void test_report_manifest_hashes_match_sha256sum(void **state)
 	assert_int_equal(json_integer_value(json_object_get(o, "prior")), 2599997500);
 	assert_int_equal(json_integer_value(json_object_get(o, "budget")), 2700000100);
 	assert_int_equal(json_array_size(json_object_get(root, "parameters")), 3);
+	/* a default's source is recorded; no "source" key when there is none */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(
+		json_object_get(root, "parameters"), 0), "source")), "methodology §3 [V]");
+	assert_null(json_object_get(json_array_get(json_object_get(root, "parameters"), 1),
+				    "source"));
 	/* money is never a floating-point number */
 	assert_false(has_real(root));
 	json_decref(root);
@@ -1020,6 +1027,59 @@ static void test_report_default_dir_and_timestamps(void **state)
 	assert_string_equal(report_iso8601(FINISHED, buf), "2017-06-01T09:02:05Z");
 }
 
+/* Removes every run-dependent part (markers included) from text, in place. */
+static void strip_run_dependent(char *text)
+{
+	char *b;
+
+	while ((b = strstr(text, REPORT_RUN_DEPENDENT_BEGIN)) != NULL) {
+		char *e = strstr(b, REPORT_RUN_DEPENDENT_END);
+
+		assert_non_null(e);
+		e += strlen(REPORT_RUN_DEPENDENT_END);
+		memmove(b, e, strlen(e) + 1);
+	}
+}
+
+static void test_report_run_dependent_parts_are_marked(void **state)
+{
+	struct sample *s = *state;
+	size_t sec = report_doc_add_section(&s->doc, "Changes since the previous run", true);
+	char *a, *b, *html_a, *html_b, *md_a, *md_b;
+
+	report_doc_mark_run_dependent(&s->doc, sec);
+	report_doc_add_para(&s->doc, sec, "First recorded run.");
+	a = write_sample(s, "a");
+	/* a later run with another time and another change note */
+	s->doc.generated = STARTED + 3600;
+	s->doc.sections[sec].blocks[0].text[0] = 'X';
+	b = write_sample(s, "b");
+	html_a = file_in(a, "report.html");
+	html_b = file_in(b, "report.html");
+	md_a = file_in(a, "summary.md");
+	md_b = file_in(b, "summary.md");
+	/* header time, the section, footer time; the section also in the summary */
+	assert_int_equal(count(html_a, REPORT_RUN_DEPENDENT_BEGIN), 3);
+	assert_int_equal(count(html_a, REPORT_RUN_DEPENDENT_END), 3);
+	assert_int_equal(count(md_a, REPORT_RUN_DEPENDENT_BEGIN), 2);
+	assert_true(strcmp(html_a, html_b) != 0);
+	assert_true(strcmp(md_a, md_b) != 0);
+	strip_run_dependent(html_a);
+	strip_run_dependent(html_b);
+	strip_run_dependent(md_a);
+	strip_run_dependent(md_b);
+	assert_string_equal(html_a, html_b);
+	assert_string_equal(md_a, md_b);
+	assert_null(strstr(html_a, "First recorded run"));
+	assert_null(strstr(html_a, "2017-06-01T09"));
+	free(html_a);
+	free(html_b);
+	free(md_a);
+	free(md_b);
+	free(a);
+	free(b);
+}
+
 /* Run only when PCBUDGET_SAMPLE_REPORT is set (see main). */
 static void test_report_writes_sample_for_the_browser_test(void **state)
 {
@@ -1043,6 +1103,7 @@ int main(void)
 		T(test_report_is_byte_identical_for_the_same_inputs),
 		T(test_report_failed_run_leaves_previous_report_untouched),
 		T(test_report_second_run_replaces_the_first),
+		T(test_report_run_dependent_parts_are_marked),
 		cmocka_unit_test(test_report_default_dir_and_timestamps),
 	};
 	const struct CMUnitTest sample[] = {
