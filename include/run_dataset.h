@@ -49,6 +49,7 @@
 #include "method.h"
 #include "params.h"
 #include "runreport.h"
+#include "sbuf.h"
 #include "status.h"
 
 /* What the command line decided. */
@@ -86,8 +87,7 @@ struct run_dataset {
 	struct rr_note *notes;
 	size_t n_notes, alloc_notes;
 	const char *method_notes[3];	/* point into strings */
-	char **strings;			/* every other string rr points to */
-	size_t n_strings, alloc_strings;
+	struct strlist strings;		/* every other string rr points to */
 	bool params_loaded;		/* run_dataset_load_params() succeeded */
 };
 

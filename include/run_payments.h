@@ -49,6 +49,7 @@
 #include "payments.h"
 #include "pbudget.h"
 #include "runreport.h"
+#include "sbuf.h"
 #include "status.h"
 
 /* What the command line decided. */
@@ -86,8 +87,7 @@ struct run_payments {
 	struct rr_note *notes;
 	size_t n_notes, alloc_notes;
 	const char *method_notes[3];
-	char **strings;			/* every other string rr points to */
-	size_t n_strings, alloc_strings;
+	struct strlist strings;		/* every other string rr points to */
 };
 
 /*

@@ -53,4 +53,19 @@ void sbuf_add_xml(struct sbuf *sb, const char *s);
  */
 char *sbuf_detach(struct sbuf *sb, size_t *len);
 
+/*
+ * A list of strings that lives as long as its owner: strlist_keep() takes
+ * ownership of s (from sbuf_detach() or xstrdup()) and returns it;
+ * strlist_keepf() formats a new one.  strlist_release() frees them all.
+ */
+struct strlist {
+	char **v;
+	size_t n, alloc;
+};
+
+const char *strlist_keep(struct strlist *l, char *s);
+const char *strlist_keepf(struct strlist *l, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void strlist_release(struct strlist *l);
+
 #endif

@@ -23,26 +23,7 @@
 
 #define PPM 1000000
 
-static const char *keep(struct run_dataset *rd, char *s)
-{
-	ALLOC_GROW(rd->strings, rd->n_strings + 1, rd->alloc_strings);
-	rd->strings[rd->n_strings++] = s;
-	return s;
-}
-
-static const char *keepf(struct run_dataset *rd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *keepf(struct run_dataset *rd, const char *fmt, ...)
-{
-	va_list ap;
-	struct sbuf sb;
-
-	sbuf_init(&sb);
-	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	return keep(rd, sbuf_detach(&sb, NULL));
-}
+#define keepf(owner, ...) strlist_keepf(&(owner)->strings, __VA_ARGS__)
 
 static void note(struct run_dataset *rd, enum report_severity sev, const char *text)
 {
@@ -848,8 +829,6 @@ void run_dataset_release(struct run_dataset *rd)
 	free(rd->inputs);
 	free(rd->totals);
 	free(rd->notes);
-	for (size_t i = 0; i < rd->n_strings; i++)
-		free(rd->strings[i]);
-	free(rd->strings);
+	strlist_release(&rd->strings);
 	memset(rd, 0, sizeof(*rd));
 }

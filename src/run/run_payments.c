@@ -23,26 +23,7 @@
 #include "strmap.h"
 #include "xalloc.h"
 
-static const char *keep(struct run_payments *rp, char *s)
-{
-	ALLOC_GROW(rp->strings, rp->n_strings + 1, rp->alloc_strings);
-	rp->strings[rp->n_strings++] = s;
-	return s;
-}
-
-static const char *keepf(struct run_payments *rp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static const char *keepf(struct run_payments *rp, const char *fmt, ...)
-{
-	va_list ap;
-	struct sbuf sb;
-
-	sbuf_init(&sb);
-	va_start(ap, fmt);
-	sbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	return keep(rp, sbuf_detach(&sb, NULL));
-}
+#define keepf(owner, ...) strlist_keepf(&(owner)->strings, __VA_ARGS__)
 
 static void note(struct run_payments *rp, enum report_severity sev, const char *text)
 {
@@ -780,9 +761,7 @@ void run_payments_release(struct run_payments *rp)
 	free(rp->inputs);
 	free(rp->totals);
 	free(rp->notes);
-	for (size_t i = 0; i < rp->n_strings; i++)
-		free(rp->strings[i]);
-	free(rp->strings);
+	strlist_release(&rp->strings);
 	if (rp->have_p)
 		params_release(&rp->p);
 	memset(rp, 0, sizeof(*rp));

@@ -151,3 +151,31 @@ char *sbuf_detach(struct sbuf *sb, size_t *len)
 	sbuf_init(sb);
 	return p;
 }
+
+const char *strlist_keep(struct strlist *l, char *s)
+{
+	ALLOC_GROW(l->v, l->n + 1, l->alloc);
+	l->v[l->n++] = s;
+	return s;
+}
+
+const char *strlist_keepf(struct strlist *l, const char *fmt, ...)
+{
+	va_list ap;
+	struct sbuf sb;
+
+	sbuf_init(&sb);
+	va_start(ap, fmt);
+	sbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	return strlist_keep(l, sbuf_detach(&sb, NULL));
+}
+
+void strlist_release(struct strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = l->alloc = 0;
+}
