@@ -60,6 +60,13 @@ typedef int (*risk_param_getter)(void *ctx, const struct param_spec *spec,
 int risk_params_default(void *ctx, const struct param_spec *spec, int64_t *num);
 
 /*
+ * A getter over a loaded parameter file: ctx is a const struct params *
+ * (params.h) whose spec table includes risk_param_specs.  Values come
+ * from the file, else from the spec's default.
+ */
+int risk_params_from_file(void *ctx, const struct param_spec *spec, int64_t *num);
+
+/*
  * Fills *out with scenario s: every [risk] key, then the scenario
  * section's keys over them.  Checks the result (mc_params_check, naming
  * the scenario's section).  Returns 0, or -1 after reporting.

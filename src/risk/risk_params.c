@@ -288,3 +288,23 @@ int risk_config_resolve(risk_param_getter get, void *ctx,
 	cfg->threads = 0;
 	return 0;
 }
+
+int risk_params_from_file(void *ctx, const struct param_spec *spec, int64_t *num)
+{
+	const struct params *p = ctx;
+
+	switch (spec->type) {
+	case PARAM_RATE:
+		return params_rate_ppm(p, spec->section, spec->key, num);
+	case PARAM_DECIMAL:
+		return params_decimal_micro(p, spec->section, spec->key, num);
+	case PARAM_INT:
+		return params_int(p, spec->section, spec->key, num);
+	case PARAM_MONEY:
+	case PARAM_BOOL:
+	case PARAM_STRING:
+	case PARAM_DATE:
+		break;
+	}
+	BUG("risk parameter '%s' has an unexpected type", spec->key);
+}

@@ -116,29 +116,6 @@ static void list_params(struct run_dataset *rd, const struct params *p,
 }
 
 /* risk_param_getter over the parameter file (docs/risk.md). */
-struct getter {
-	const struct params *p;
-};
-
-static int file_get(void *ctx, const struct param_spec *spec, int64_t *num)
-{
-	const struct params *p = ((const struct getter *)ctx)->p;
-
-	switch (spec->type) {
-	case PARAM_RATE:
-		return params_rate_ppm(p, spec->section, spec->key, num);
-	case PARAM_DECIMAL:
-		return params_decimal_micro(p, spec->section, spec->key, num);
-	case PARAM_INT:
-		return params_int(p, spec->section, spec->key, num);
-	case PARAM_MONEY:
-	case PARAM_BOOL:
-	case PARAM_STRING:
-	case PARAM_DATE:
-		break;
-	}
-	BUG("risk parameter '%s' has an unexpected type", spec->key);
-}
 
 /* ------------------------------------------------------------------ */
 /* the dataset's own tables                                             */
@@ -568,7 +545,7 @@ enum status run_dataset_load_params(struct run_dataset *rd, const struct params 
 				    const struct run_dataset_options *opt)
 {
 	struct runreport *rr = &rd->rr;
-	struct getter g = { p };
+	void *g = (void *)(uintptr_t)p;	/* the getter only reads it */
 	int rc = 0;
 
 	memset(rd, 0, sizeof(*rd));
@@ -579,15 +556,15 @@ enum status run_dataset_load_params(struct run_dataset *rd, const struct params 
 	 * The scenarios take [risk] and change its central values: when
 	 * [risk] is bad, they would only repeat its errors.
 	 */
-	if (risk_params_resolve(RISK_BASE, file_get, &g, &rr->scenarios[RISK_BASE])) {
+	if (risk_params_resolve(RISK_BASE, risk_params_from_file, g, &rr->scenarios[RISK_BASE])) {
 		rc = -1;
 	} else {
 		for (int s = RISK_BASE + 1; s < RISK_N_SCENARIOS; s++)
-			if (risk_params_resolve((enum risk_scenario)s, file_get, &g,
+			if (risk_params_resolve((enum risk_scenario)s, risk_params_from_file, g,
 						&rr->scenarios[s]))
 				rc = -1;
 	}
-	if (risk_config_resolve(file_get, &g, &rr->mc))
+	if (risk_config_resolve(risk_params_from_file, g, &rr->mc))
 		rc = -1;
 	if (opt->has_history_years)
 		rr->history_years = opt->history_years;

@@ -170,26 +170,6 @@ static void list_params(struct run_payments *rp, const struct pb_result *r,
 		describe(rp, runreport_param_specs[i].section, runreport_param_specs[i].key);
 }
 
-/* risk_param_getter over the parameter file (docs/risk.md). */
-static int file_get(void *ctx, const struct param_spec *spec, int64_t *num)
-{
-	const struct params *p = ctx;
-
-	switch (spec->type) {
-	case PARAM_RATE:
-		return params_rate_ppm(p, spec->section, spec->key, num);
-	case PARAM_DECIMAL:
-		return params_decimal_micro(p, spec->section, spec->key, num);
-	case PARAM_INT:
-		return params_int(p, spec->section, spec->key, num);
-	case PARAM_MONEY:
-	case PARAM_BOOL:
-	case PARAM_STRING:
-	case PARAM_DATE:
-		break;
-	}
-	BUG("risk parameter '%s' has an unexpected type", spec->key);
-}
 
 enum status run_payments_load_params(struct run_payments *rp,
 				     const struct run_payments_options *opt)
@@ -210,15 +190,15 @@ enum status run_payments_load_params(struct run_payments *rp,
 	}
 	if (runreport_params_load(&rp->p, rr))
 		rc = -1;
-	if (risk_params_resolve(RISK_BASE, file_get, &rp->p, &rr->scenarios[RISK_BASE])) {
+	if (risk_params_resolve(RISK_BASE, risk_params_from_file, &rp->p, &rr->scenarios[RISK_BASE])) {
 		rc = -1;
 	} else {
 		for (int s = RISK_BASE + 1; s < RISK_N_SCENARIOS; s++)
-			if (risk_params_resolve((enum risk_scenario)s, file_get, &rp->p,
+			if (risk_params_resolve((enum risk_scenario)s, risk_params_from_file, &rp->p,
 						&rr->scenarios[s]))
 				rc = -1;
 	}
-	if (risk_config_resolve(file_get, &rp->p, &rr->mc))
+	if (risk_config_resolve(risk_params_from_file, &rp->p, &rr->mc))
 		rc = -1;
 	return rc ? ST_CONFIG : ST_OK;
 }

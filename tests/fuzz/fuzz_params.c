@@ -23,27 +23,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* The getter a command wires over the file (see risk_params.h). */
-static int get(void *ctx, const struct param_spec *spec, int64_t *num)
-{
-	const struct params *p = ctx;
-
-	switch (spec->type) {
-	case PARAM_DECIMAL:
-		return params_decimal_micro(p, spec->section, spec->key, num);
-	case PARAM_RATE:
-		return params_rate_ppm(p, spec->section, spec->key, num);
-	case PARAM_INT:
-		return params_int(p, spec->section, spec->key, num);
-	case PARAM_MONEY:
-	case PARAM_BOOL:
-	case PARAM_STRING:
-	case PARAM_DATE:
-		break;
-	}
-	abort();
-}
-
 static void resolve(struct params *p)
 {
 	struct method_params mp;
@@ -61,8 +40,8 @@ static void resolve(struct params *p)
 	if (v && fy_parse(v->text, strlen(v->text), &year))
 		(void)method_params_load(p, year, &mp);
 	for (int s = 0; s < RISK_N_SCENARIOS; s++)
-		(void)risk_params_resolve((enum risk_scenario)s, get, p, &mc);
-	(void)risk_config_resolve(get, p, &cfg);
+		(void)risk_params_resolve((enum risk_scenario)s, risk_params_from_file, p, &mc);
+	(void)risk_config_resolve(risk_params_from_file, p, &cfg);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
