@@ -85,6 +85,16 @@ enum status outfile_flush(struct outfile *of);
  */
 enum status outfile_close(struct outfile *of);
 
+/*
+ * Publishes n files all or nothing: flushes every one first; if any
+ * failed, reports the failures (outfile_close() of the failed ones),
+ * aborts the rest and returns ST_IO with nothing published; otherwise
+ * closes them in order and, if a close fails, removes the ones already
+ * published (paths[j], their final paths) and aborts the rest.  Every
+ * of[i] is released either way.
+ */
+enum status outfile_close_all(struct outfile *of, char *const *paths, size_t n);
+
 /* Closes and removes the temporary file without publishing it. */
 void outfile_abort(struct outfile *of);
 

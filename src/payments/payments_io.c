@@ -645,7 +645,6 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 	enum { N_OUT = 3 };
 	struct outfile of[N_OUT];
 	char *paths[N_OUT] = { NULL, NULL, NULL };
-	bool failed = false;
 	size_t opened = 0;
 	enum status st;
 
@@ -674,29 +673,7 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 	workers_run(N_OUT, sync_job, of);
 
 	/* publish all or nothing: flush everything before renaming anything */
-	for (size_t i = 0; i < N_OUT; i++)
-		if (outfile_flush(&of[i]) != ST_OK)
-			failed = true;
-	if (failed) {
-		for (size_t i = 0; i < N_OUT; i++) {
-			if (of[i].st != ST_OK)
-				outfile_close(&of[i]);	/* reports its errno, removes */
-			else
-				outfile_abort(&of[i]);
-		}
-		st = ST_IO;
-		goto out;
-	}
-	for (size_t i = 0; i < N_OUT; i++) {
-		if (outfile_close(&of[i]) != ST_OK) {
-			st = ST_IO;
-			for (size_t j = 0; j < i; j++)
-				remove(paths[j]);
-			for (size_t j = i + 1; j < N_OUT; j++)
-				outfile_abort(&of[j]);
-			break;
-		}
-	}
+	st = outfile_close_all(of, paths, N_OUT);
 out:
 	for (size_t i = 0; i < N_OUT; i++)
 		free(paths[i]);

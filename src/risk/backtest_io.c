@@ -264,7 +264,6 @@ enum status backtest_io_write(const char *dir, const struct bt_result *r,
 	struct outfile of[N_OUT];
 	char *paths[N_OUT] = { NULL, NULL, NULL };
 	struct input_hash *h = xcalloc(run->n_years ? run->n_years : 1, sizeof(*h));
-	bool failed = false;
 	size_t opened = 0;
 	enum status st = ST_OK;
 
@@ -292,29 +291,7 @@ enum status backtest_io_write(const char *dir, const struct bt_result *r,
 	write_manifest(&of[2], run, r, h);
 
 	/* publish all or none: flush everything before renaming anything */
-	for (size_t i = 0; i < N_OUT; i++)
-		if (of[i].st != ST_OK || fflush(of[i].fp) != 0 || ferror(of[i].fp))
-			failed = true;
-	if (failed) {
-		for (size_t i = 0; i < N_OUT; i++) {
-			if (of[i].st != ST_OK || ferror(of[i].fp))
-				outfile_close(&of[i]);	/* reports, removes */
-			else
-				outfile_abort(&of[i]);
-		}
-		st = ST_IO;
-		goto out;
-	}
-	for (size_t i = 0; i < N_OUT; i++) {
-		if (outfile_close(&of[i]) != ST_OK) {
-			st = ST_IO;
-			for (size_t j = 0; j < i; j++)
-				remove(paths[j]);
-			for (size_t j = i + 1; j < N_OUT; j++)
-				outfile_abort(&of[j]);
-			break;
-		}
-	}
+	st = outfile_close_all(of, paths, N_OUT);
 out:
 	for (size_t i = 0; i < N_OUT; i++)
 		free(paths[i]);

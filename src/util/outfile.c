@@ -233,3 +233,31 @@ void outfile_abort(struct outfile *of)
 		unlink(of->tmp);
 	release(of);
 }
+
+enum status outfile_close_all(struct outfile *of, char *const *paths, size_t n)
+{
+	bool failed = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (outfile_flush(&of[i]) != ST_OK)
+			failed = true;
+	if (failed) {
+		for (size_t i = 0; i < n; i++) {
+			if (of[i].st != ST_OK)
+				outfile_close(&of[i]);	/* reports its errno, removes */
+			else
+				outfile_abort(&of[i]);
+		}
+		return ST_IO;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (outfile_close(&of[i]) != ST_OK) {
+			for (size_t j = 0; j < i; j++)
+				remove(paths[j]);
+			for (size_t j = i + 1; j < n; j++)
+				outfile_abort(&of[j]);
+			return ST_IO;
+		}
+	}
+	return ST_OK;
+}
