@@ -47,6 +47,8 @@ RUN="-q run ds --iterations 200"
 plain "$PCBUDGET" $RUN --out full
 expect "run: reference run" 0 ""
 total=$(find full -type f -exec cat {} + | wc -c)
+cp -r full report
+cp -r full report.orig
 bad=0
 n=0
 for b in $(budgets "$total"); do
@@ -60,9 +62,16 @@ for b in $(budgets "$total"); do
 		fail "run: $b of $total bytes: exit $RC, $(cat "$T/.err"), left: $(ls -d out .out.tmp.* 2>/dev/null | tr '\n' ' ')"
 		bad=1
 	fi
+	# the same over a previous report: it stays as it was, byte for byte
+	# shellcheck disable=SC2086
+	fault FAULT_ENOSPC_AFTER="$b" -- "$PCBUDGET" $RUN --out report
+	if [ "$RC" != 74 ] || ! diff -r report.orig report >/dev/null || [ -n "$(ls -d .report.tmp.* 2>/dev/null)" ]; then
+		fail "run over a previous report: $b of $total bytes: exit $RC, previous report changed or temporary folder left"
+		bad=1
+	fi
 done
 CHECKS=$((CHECKS + 1))
-[ "$bad" = 0 ] && echo "ok   run: full device after 0 to $((total - 1)) of $total bytes ($n budgets): 74, no output"
+[ "$bad" = 0 ] && echo "ok   run: full device after 0 to $((total - 1)) of $total bytes ($n budgets): 74, no output, previous report intact"
 rm -rf out
 # shellcheck disable=SC2086
 fault FAULT_ENOSPC_AFTER=$((total * 2 + 1048576)) -- "$PCBUDGET" $RUN --out out
