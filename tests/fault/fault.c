@@ -155,20 +155,14 @@ int close(int fd)
 	return real(fd);
 }
 
-int open(const char *path, int flags, ...)
+typedef int (*open_fn)(const char *, int, ...);
+
+/* open() and open64(): refuse denied paths, count created files. */
+static int shim_open(open_fn real, const char *path, int flags, va_list ap)
 {
-	typedef int (*open_fn)(const char *, int, ...);
-	NEXT(open_fn, "open");
-	mode_t mode = 0;
+	mode_t mode = (flags & O_CREAT) ? (mode_t)va_arg(ap, int) : 0;
 	int fd;
 
-	if (flags & O_CREAT) {
-		va_list ap;
-
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
 	if (denied(path)) {
 		errno = EACCES;
 		return -1;
@@ -178,26 +172,27 @@ int open(const char *path, int flags, ...)
 	return fd;
 }
 
-int open64(const char *path, int flags, ...)
+int open(const char *path, int flags, ...)
 {
-	typedef int (*open_fn)(const char *, int, ...);
-	NEXT(open_fn, "open64");
-	mode_t mode = 0;
+	NEXT(open_fn, "open");
+	va_list ap;
 	int fd;
 
-	if (flags & O_CREAT) {
-		va_list ap;
+	va_start(ap, flags);
+	fd = shim_open(real, path, flags, ap);
+	va_end(ap);
+	return fd;
+}
 
-		va_start(ap, flags);
-		mode = (mode_t)va_arg(ap, int);
-		va_end(ap);
-	}
-	if (denied(path)) {
-		errno = EACCES;
-		return -1;
-	}
-	fd = real(path, flags, mode);
-	track(fd, flags);
+int open64(const char *path, int flags, ...)
+{
+	NEXT(open_fn, "open64");
+	va_list ap;
+	int fd;
+
+	va_start(ap, flags);
+	fd = shim_open(real, path, flags, ap);
+	va_end(ap);
 	return fd;
 }
 
