@@ -78,6 +78,48 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 			 const char *buf, size_t len,
 			 const struct csv_opts *opts);
 
+/*
+ * Streaming: the same reading and the same checks, but each data row is
+ * handed to a callback as soon as it is complete and then forgotten, so
+ * that memory stays the size of one row however long the file is.
+ */
+struct csv_sink {
+	/*
+	 * Called once, when the header record is complete and its names
+	 * are normalised (t->norm) and checked, with max_rows an upper
+	 * bound on the data rows that can follow.  Anything but ST_OK stops
+	 * the read, which then returns that status.
+	 */
+	enum status (*header)(void *ctx, const struct csv_table *t,
+			      size_t max_rows);
+	/*
+	 * Called for each data row with as many fields as the header, in
+	 * file order (a ragged row is reported and not handed over).  row
+	 * is t->cells + t->n_cols; its cells' text is valid until the
+	 * callback returns.  Nonzero stops the read (ST_DATA).
+	 */
+	int (*row)(void *ctx, const struct csv_table *t,
+		   const struct csv_cell *row);
+	void *ctx;
+};
+
+/*
+ * As csv_read_file() / csv_read_mem(), with the rows going to sink
+ * instead of into t: t keeps the header only (row 0; n_rows counts the
+ * rows handed over; csv_at() must not be used).  The checks of the
+ * whole file (ragged rows, no data rows, an unterminated quote at the
+ * end) are reported as they are met, so rows before a bad one may
+ * already have been handed over: the caller keeps nothing unless the
+ * result is ST_OK.  On error t is released.
+ */
+enum status csv_stream_file(struct csv_table *t, const char *path,
+			    const struct csv_opts *opts,
+			    const struct csv_sink *sink);
+enum status csv_stream_mem(struct csv_table *t, const char *path,
+			   const char *buf, size_t len,
+			   const struct csv_opts *opts,
+			   const struct csv_sink *sink);
+
 /* The cell at data row r (0-based, header excluded) and column c. */
 static inline const struct csv_cell *csv_at(const struct csv_table *t,
 					    size_t r, size_t c)

@@ -329,6 +329,30 @@ void pay_year_label(int start, char *buf);
 enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 			  const struct pay_layout *l, int start);
 
+/*
+ * The same, a row at a time, for rows streamed from the file
+ * (csv_stream_file()) so that the file is never held as a table:
+ * pay_load_begin() when the header is known (t holds at least the
+ * header; max_rows is a hint for the sizes, rows beyond it are fine),
+ * pay_load_row() for each data row (row: t->n_cols cells laid out as
+ * t's header; their text is only read during the call; returns false
+ * once the error cap is reached, when the caller should stop), then
+ * pay_load_end() once, with the status of the read itself, which frees
+ * the loader and returns as pay_year_load() does (the worst of read_st
+ * and what the rows showed; y released unless ST_OK).  t must live
+ * until pay_load_end() unless read_st is not ST_OK (a failed read
+ * releases its table; the control totals are then not settled, as the
+ * file is already refused).
+ */
+struct pay_loader;
+
+struct pay_loader *pay_load_begin(struct pay_year *y,
+				  const struct csv_table *t,
+				  const struct pay_layout *l, int start,
+				  size_t max_rows);
+bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row);
+enum status pay_load_end(struct pay_loader *ld, enum status read_st);
+
 /* ------------------------------------------------------------------ */
 /* CCG totals                                                            */
 

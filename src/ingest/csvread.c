@@ -37,6 +37,10 @@ struct reader {
 	size_t chunk_end;	/* offset just past the chunk being parsed */
 	size_t n_records;	/* records completed, header included */
 	bool failed;
+	/* streaming (csv_stream_mem()): rows go to the sink, not the table */
+	const struct csv_sink *sink;
+	size_t header_text_len;	/* text of the header: kept */
+	enum status sink_st;	/* what a sink callback stopped with */
 };
 
 enum {
@@ -159,6 +163,20 @@ static void record_end_loc(struct reader *r, struct srcloc *loc)
 	loc->col = (unsigned long)(end - r->line_start + 1);
 }
 
+/* Lines after the chunk being parsed, plus one: a bound on the rows left. */
+static size_t lines_left(const struct reader *r)
+{
+	const char *p = r->buf + (r->chunk_end < r->len ? r->chunk_end : r->len);
+	const char *end = r->buf + r->len;
+	size_t lines = 1;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
+		lines++;
+		p++;
+	}
+	return lines;
+}
+
 /*
  * Once the header is known, sizes the cell array for the lines left
  * (never more cells than input bytes), so that it is not copied over and
@@ -166,18 +184,75 @@ static void record_end_loc(struct reader *r, struct srcloc *loc)
  */
 static void reserve_cells(struct reader *r)
 {
-	const char *p = r->buf + (r->chunk_end < r->len ? r->chunk_end : r->len);
-	const char *end = r->buf + r->len;
-	size_t lines = 1, need;
+	size_t lines = lines_left(r), need;
 
-	while ((p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-		lines++;
-		p++;
-	}
 	need = (lines + 1) * r->t->n_cols;
 	if (need / r->t->n_cols != lines + 1 || need > r->len + r->t->n_cols + 1)
 		need = r->len + r->t->n_cols + 1;
 	ALLOC_GROW(r->t->cells, need, r->t->alloc_cells);
+}
+
+/*
+ * Normalises the header names into t->norm and reports an empty or
+ * duplicate name at its cell.  Returns ST_OK or ST_DATA.
+ */
+static enum status check_header(struct csv_table *t)
+{
+	enum status st = ST_OK;
+
+	t->norm = xcalloc(t->n_cols, sizeof(*t->norm));
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const struct csv_cell *h = csv_header(t, c);
+		struct srcloc loc;
+
+		t->norm[c] = csv_normalise_name(csv_text(t, h), h->len);
+		csv_loc(t, h, &loc);
+		if (!t->norm[c][0]) {
+			diag_at(DIAG_ERROR, &loc, "column %zu has an empty name", c + 1);
+			st = ST_DATA;
+			continue;
+		}
+		for (size_t d = 0; d < c; d++) {
+			if (t->norm[d] && strcmp(t->norm[d], t->norm[c]) == 0) {
+				diag_at(DIAG_ERROR, &loc,
+					"duplicate column '%s' (also column %zu)",
+					csv_text(t, h), d + 1);
+				st = ST_DATA;
+				break;
+			}
+		}
+	}
+	return st;
+}
+
+/* The header is complete: check it and hand it to the sink. */
+static void stream_header(struct reader *r)
+{
+	struct csv_table *t = r->t;
+	enum status st = check_header(t);
+
+	if (st == ST_OK)
+		st = r->sink->header(r->sink->ctx, t, lines_left(r));
+	if (st != ST_OK) {
+		r->sink_st = st;
+		r->failed = true;
+	}
+	r->header_text_len = t->text_len;
+	/* room for the header and one row, which every row reuses */
+	ALLOC_GROW(t->cells, 2 * t->n_cols, t->alloc_cells);
+}
+
+/* A complete row is in the table after the header: hand it over, forget it. */
+static void stream_row(struct reader *r)
+{
+	struct csv_table *t = r->t;
+
+	if (r->sink->row(r->sink->ctx, t, t->cells + t->n_cols) != 0) {
+		r->sink_st = ST_DATA;
+		r->failed = true;
+	}
+	r->row_first_cell = t->n_cols;
+	t->text_len = r->header_text_len;
 }
 
 static void on_record(int term, void *data)
@@ -190,6 +265,14 @@ static void on_record(int term, void *data)
 		return;
 	if (r->n_records == 0) {
 		t->n_cols = r->row_fields;
+		if (r->sink) {
+			r->row_first_cell = t->n_cols;
+			r->n_records++;
+			r->row_fields = 0;
+			r->at_field_start = true;
+			stream_header(r);
+			return;
+		}
 		reserve_cells(r);
 	} else if (r->row_fields != t->n_cols) {
 		struct srcloc loc;
@@ -208,6 +291,8 @@ static void on_record(int term, void *data)
 		/* drop the ragged row but keep checking the rest of the file */
 		r->row_fields = 0;
 		r->at_field_start = true;
+		if (r->sink)
+			t->text_len = r->header_text_len;
 		if (diag_limit_reached())
 			r->failed = true;
 		return;
@@ -218,6 +303,8 @@ static void on_record(int term, void *data)
 	r->n_records++;
 	r->row_fields = 0;
 	r->at_field_start = true;
+	if (r->sink)
+		stream_row(r);
 }
 
 /* Length of a valid UTF-8 sequence at p (at most n bytes), or 0. */
@@ -553,9 +640,10 @@ static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
 	return r->failed ? ST_DATA : ST_OK;
 }
 
-enum status csv_read_mem(struct csv_table *t, const char *path,
-			 const char *buf, size_t len,
-			 const struct csv_opts *opts)
+static enum status read_mem(struct csv_table *t, const char *path,
+			    const char *buf, size_t len,
+			    const struct csv_opts *opts,
+			    const struct csv_sink *sink)
 {
 	struct csv_opts defaults = { 0, false };
 	struct reader r;
@@ -573,9 +661,16 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 	r.max_field = opts->max_field ? opts->max_field : CSV_DEFAULT_MAX_FIELD;
 	r.line = 1;
 	r.at_field_start = true;
+	r.sink = sink;
+	r.sink_st = ST_OK;
 	t->path = xstrdup(path);
-	/* field text never needs more than the input plus a final NUL */
+	/*
+	 * Field text never needs more than the input plus a final NUL; a
+	 * stream holds the header and one row, and grows for a long one.
+	 */
 	t->text_alloc = len + 2 + SPLIT_SLACK + 1;
+	if (sink && t->text_alloc > 65536)
+		t->text_alloc = 65536;
 	t->text = xmalloc(t->text_alloc);
 
 	if (len >= UINT32_MAX) {
@@ -626,6 +721,8 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 		}
 	}
 	csv_free(&p);
+	if (r.sink_st != ST_OK)
+		st = r.sink_st;	/* the header or a row stopped the stream */
 	if (st == ST_OK && diag_error_count() != errors_before)
 		st = ST_DATA;	/* ragged rows were reported */
 
@@ -635,37 +732,31 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 		diag_at(DIAG_ERROR, &loc, "no data rows after the header");
 		st = ST_DATA;
 	}
-	if (st == ST_OK) {
-		t->norm = xcalloc(t->n_cols, sizeof(*t->norm));
-		for (size_t c = 0; c < t->n_cols; c++) {
-			const struct csv_cell *h = csv_header(t, c);
-			struct srcloc loc;
-
-			t->norm[c] = csv_normalise_name(csv_text(t, h), h->len);
-			csv_loc(t, h, &loc);
-			if (!t->norm[c][0]) {
-				diag_at(DIAG_ERROR, &loc, "column %zu has an empty name", c + 1);
-				st = ST_DATA;
-				continue;
-			}
-			for (size_t d = 0; d < c; d++) {
-				if (t->norm[d] && strcmp(t->norm[d], t->norm[c]) == 0) {
-					diag_at(DIAG_ERROR, &loc,
-						"duplicate column '%s' (also column %zu)",
-						csv_text(t, h), d + 1);
-					st = ST_DATA;
-					break;
-				}
-			}
-		}
-	}
+	if (st == ST_OK && !sink)
+		st = check_header(t);	/* a stream checked it before any row */
 	if (st != ST_OK)
 		csv_table_release(t);
 	return st;
 }
 
-enum status csv_read_file(struct csv_table *t, const char *path,
-			  const struct csv_opts *opts)
+enum status csv_read_mem(struct csv_table *t, const char *path,
+			 const char *buf, size_t len,
+			 const struct csv_opts *opts)
+{
+	return read_mem(t, path, buf, len, opts, NULL);
+}
+
+enum status csv_stream_mem(struct csv_table *t, const char *path,
+			   const char *buf, size_t len,
+			   const struct csv_opts *opts,
+			   const struct csv_sink *sink)
+{
+	return read_mem(t, path, buf, len, opts, sink);
+}
+
+static enum status read_file(struct csv_table *t, const char *path,
+			     const struct csv_opts *opts,
+			     const struct csv_sink *sink)
 {
 	FILE *f = fopen(path, "rb");
 	char *buf = NULL;
@@ -713,9 +804,22 @@ enum status csv_read_file(struct csv_table *t, const char *path,
 		return ST_IO;
 	}
 	fclose(f);
-	st = csv_read_mem(t, path, buf, len, opts);
+	st = read_mem(t, path, buf, len, opts, sink);
 	free(buf);
 	return st;
+}
+
+enum status csv_read_file(struct csv_table *t, const char *path,
+			  const struct csv_opts *opts)
+{
+	return read_file(t, path, opts, NULL);
+}
+
+enum status csv_stream_file(struct csv_table *t, const char *path,
+			    const struct csv_opts *opts,
+			    const struct csv_sink *sink)
+{
+	return read_file(t, path, opts, sink);
 }
 
 char *csv_normalise_name(const char *s, size_t len)

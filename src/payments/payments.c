@@ -602,6 +602,21 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 }
 
 /*
+ * Zeroed memory for n elements of size sz, written now.  calloc() leaves
+ * fresh pages unwritten; the first read of one then maps the shared
+ * zero page and the first write replaces it, which in a process with
+ * threads flushes every CPU's TLB (an interrupt to each).  Writing the
+ * zeros up front makes each page one ordinary fault.
+ */
+static void *zeroed(size_t n, size_t sz)
+{
+	void *p = xreallocarray(NULL, n ? n : 1, sz);
+
+	memset(p, 0, (n ? n : 1) * sz);
+	return p;
+}
+
+/*
  * A set of pool strings (practice or CCG codes) with a value each:
  * open addressing, FNV-1a, sized once for the rows of a file.  Keys are
  * pool offsets, not pointers (strmap.h), because the pool moves as it
@@ -612,6 +627,7 @@ struct poolmap {
 	uint32_t *key;		/* pool offset + 1; 0 = empty slot */
 	uint32_t *val;
 	size_t mask;
+	size_t used;		/* keys held; at most half the slots */
 };
 
 static void poolmap_init(struct poolmap *h, const struct pay_year *y, size_t n)
@@ -621,9 +637,42 @@ static void poolmap_init(struct poolmap *h, const struct pay_year *y, size_t n)
 	while (size < 2 * n)
 		size *= 2;
 	h->y = y;
-	h->key = xcalloc(size, sizeof(*h->key));
-	h->val = xcalloc(size, sizeof(*h->val));
+	h->key = zeroed(size, sizeof(*h->key));
+	h->val = zeroed(size, sizeof(*h->val));
 	h->mask = size - 1;
+	h->used = 0;
+}
+
+static uint32_t pool_hash(const char *s)
+{
+	uint32_t hash = 2166136261u;
+
+	for (; *s; s++)
+		hash = (hash ^ (unsigned char)*s) * 16777619u;
+	return hash;
+}
+
+/* Doubles the slots (the size hint was short): rehashes every key. */
+static void poolmap_grow(struct poolmap *h)
+{
+	struct poolmap g;
+
+	poolmap_init(&g, h->y, h->mask + 1);
+	for (size_t i = 0; i <= h->mask; i++) {
+		size_t j;
+
+		if (!h->key[i])
+			continue;
+		j = pool_hash(h->y->pool + h->key[i] - 1) & g.mask;
+		while (g.key[j])
+			j = (j + 1) & g.mask;
+		g.key[j] = h->key[i];
+		g.val[j] = h->val[i];
+	}
+	g.used = h->used;
+	free(h->key);
+	free(h->val);
+	*h = g;
 }
 
 static void poolmap_release(struct poolmap *h)
@@ -640,12 +689,11 @@ static uint32_t *poolmap_put(struct poolmap *h, uint32_t off, uint32_t v,
 			    bool *found)
 {
 	const char *s = h->y->pool + off;
-	uint32_t hash = 2166136261u;
 	size_t i;
 
-	for (const char *p = s; *p; p++)
-		hash = (hash ^ (unsigned char)*p) * 16777619u;
-	for (i = hash & h->mask; h->key[i]; i = (i + 1) & h->mask) {
+	if (2 * (h->used + 1) > h->mask + 1)
+		poolmap_grow(h);
+	for (i = pool_hash(s) & h->mask; h->key[i]; i = (i + 1) & h->mask) {
 		if (strcmp(h->y->pool + h->key[i] - 1, s) == 0) {
 			*found = true;
 			return &h->val[i];
@@ -653,6 +701,7 @@ static uint32_t *poolmap_put(struct poolmap *h, uint32_t off, uint32_t v,
 	}
 	h->key[i] = off + 1;
 	h->val[i] = v;
+	h->used++;
 	*found = false;
 	return &h->val[i];
 }
@@ -668,15 +717,25 @@ static bool equals_nocase(const char *s, const char *word)
 	return *s == *word;
 }
 
-struct loader {
+/* A practice whose parts differ from its published total. */
+struct mismatch {
+	size_t practice;
+	uint32_t line, col;	/* of the total's cell */
+	int64_t parts;
+};
+
+struct pay_loader {
 	struct pay_year *y;
-	const struct csv_table *t;
+	const struct csv_table *t;	/* the header (rows may be streamed) */
 	const struct pay_layout *l;
 	enum status st;
+	struct poolmap practices, ccgs;
+	struct mismatch *mm;
+	size_t n_mm, alloc_mm;
 };
 
 /* Reports "column 'H': 'value' <what><extra>" at the cell. */
-static void cell_error(struct loader *ld, const struct csv_cell *cell,
+static void cell_error(struct pay_loader *ld, const struct csv_cell *cell,
 		       const char *what, const char *extra)
 {
 	const char *value = csv_text(ld->t, cell);
@@ -692,7 +751,7 @@ static void cell_error(struct loader *ld, const struct csv_cell *cell,
 	ld->st = ST_DATA;
 }
 
-static bool amount(struct loader *ld, const struct csv_cell *cell,
+static bool amount(struct pay_loader *ld, const struct csv_cell *cell,
 		   int64_t *out)
 {
 	const char *s = csv_text(ld->t, cell);
@@ -711,7 +770,7 @@ static bool amount(struct loader *ld, const struct csv_cell *cell,
 	return false;
 }
 
-static bool list_size(struct loader *ld, const struct csv_cell *cell,
+static bool list_size(struct pay_loader *ld, const struct csv_cell *cell,
 		      int64_t *out)
 {
 	const char *s = csv_text(ld->t, cell);
@@ -734,24 +793,16 @@ static bool add(int64_t *acc, int64_t v)
 	return !__builtin_add_overflow(*acc, v, acc);
 }
 
-/* A practice whose parts differ from its published total. */
-struct mismatch {
-	size_t practice;
-	const struct csv_cell *total_cell;
-	int64_t parts;
-};
-
 /*
  * Parses row r into p; returns false if anything in it was bad.  The
  * hot loop of the import: amounts are most of the cells and nearly half
  * of them are "0", which adds nothing and is skipped first.
  */
-static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
-		     int64_t *les_parts)
+static bool load_row(struct pay_loader *ld, const struct csv_cell *row,
+		     struct pay_practice *p, int64_t *les_parts)
 {
 	const struct csv_table *t = ld->t;
 	const struct pay_layout *l = ld->l;
-	const struct csv_cell *row = csv_at(t, r, 0);
 	struct pay_year *y = ld->y;
 	bool ok = true, overflow = false;
 	int64_t v, parts = 0;
@@ -880,7 +931,7 @@ static bool load_row(struct loader *ld, size_t r, struct pay_practice *p,
 }
 
 /* Checks that a practice's code and CCG code are there. */
-static bool check_codes(struct loader *ld, size_t r,
+static bool check_codes(struct pay_loader *ld, const struct csv_cell *row,
 			const struct pay_practice *p)
 {
 	static const enum pay_text need[] = { PAY_PRACTICE_CODE, PAY_CCG_CODE };
@@ -889,7 +940,7 @@ static bool check_codes(struct loader *ld, size_t r,
 	for (size_t i = 0; i < 2; i++) {
 		if (p->text[need[i]] == 0) {
 			const struct csv_cell *cell =
-				csv_at(ld->t, r, (size_t)ld->l->text_col[need[i]]);
+				row + ld->l->text_col[need[i]];
 			struct srcloc loc;
 
 			csv_loc(ld->t, cell, &loc);
@@ -970,7 +1021,7 @@ static void sort_by_keys(void *base, size_t n, size_t sz, struct sort_key *k)
  * the rounding of the amounts involved (each cell, the total included,
  * is off by at most 50p).
  */
-static void settle_mismatches(struct loader *ld, struct mismatch *mm,
+static void settle_mismatches(struct pay_loader *ld, struct mismatch *mm,
 			      size_t n_mm)
 {
 	struct pay_year *y = ld->y;
@@ -990,7 +1041,7 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 			struct srcloc loc;
 			char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
 
-			csv_loc(t, mm[i].total_cell, &loc);
+			loc = (struct srcloc){ t->path, mm[i].line, mm[i].col };
 			diag_at(DIAG_ERROR, &loc,
 				"practice '%s': the payments add up to %s but '%s' "
 				"is %s (difference %s%s)",
@@ -1024,104 +1075,145 @@ static void settle_mismatches(struct loader *ld, struct mismatch *mm,
 	}
 }
 
-enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
-			  const struct pay_layout *l, int start)
+struct pay_loader *pay_load_begin(struct pay_year *y,
+				  const struct csv_table *t,
+				  const struct pay_layout *l, int start,
+				  size_t max_rows)
 {
-	struct loader ld = { y, t, l, ST_OK };
-	struct poolmap practices, ccgs;
-	struct mismatch *mm = NULL;
-	size_t n_mm = 0, alloc_mm = 0;
+	struct pay_loader *ld = xcalloc(1, sizeof(*ld));
 
+	ld->y = y;
+	ld->t = t;
+	ld->l = l;
+	ld->st = ST_OK;
 	y->path = xstrdup(t->path);
 	y->start = start;
 	pay_year_label(start, y->label);
 	memcpy(y->has, l->has, sizeof(y->has));
 	y->has_pcn = l->has_pcn;
 	y->whole_pounds = true;
-	y->p = xcalloc(t->n_rows ? t->n_rows : 1, sizeof(*y->p));
-	y->alloc = t->n_rows;
+	y->alloc = max_rows ? max_rows : 1;
+	y->p = zeroed(y->alloc, sizeof(*y->p));
 	if (l->n_split) {
 		y->n_split = l->n_split;
-		y->split = xcalloc(t->n_rows ? t->n_rows * l->n_split : 1,
-				   sizeof(*y->split));
+		y->split = zeroed(y->alloc * l->n_split, sizeof(*y->split));
 	}
 	y->pool = xcalloc(1, 65536);	/* "" at 0, then zeros: the slack */
 	y->pool_alloc = 65536;
 	y->pool_len = 1;
-	poolmap_init(&practices, y, t->n_rows);
-	poolmap_init(&ccgs, y, t->n_rows);
+	poolmap_init(&ld->practices, y, max_rows);
+	poolmap_init(&ld->ccgs, y, max_rows);
+	return ld;
+}
 
-	for (size_t r = 0; r < t->n_rows && !diag_limit_reached(); r++) {
-		struct pay_practice *p = &y->p[y->n];
-		int64_t les_parts, parts = 0;
-		bool found;
-		uint32_t *first;
+/* Room for one more practice (max_rows was only a hint). */
+static void reserve_practice(struct pay_year *y)
+{
+	size_t old = y->alloc;
 
-		p->line = csv_at(t, r, 0)->line;
-		p->split_row = (uint32_t)y->n;
-		/* '&', not '&&': both run, so both report */
-		if (!((int)load_row(&ld, r, p, &les_parts) &
-		      (int)check_codes(&ld, r, p))) {
-			memset(p, 0, sizeof(*p));
-			if (y->split)
-				memset(y->split + y->n * y->n_split, 0,
-				       y->n_split * sizeof(*y->split));
-			continue;
-		}
-
-		first = poolmap_put(&practices, p->text[PAY_PRACTICE_CODE],
-				   p->line, &found);
-		if (found) {
-			struct srcloc loc;
-
-			csv_loc(t, csv_at(t, r, (size_t)l->text_col[PAY_PRACTICE_CODE]), &loc);
-			diag_at(DIAG_ERROR, &loc,
-				"practice '%s' is listed twice (first on line %u)",
-				pay_text(y, p, PAY_PRACTICE_CODE), *first);
-			ld.st = ST_DATA;
-		}
-		first = poolmap_put(&ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
-		if (found && strcmp(pay_text(y, p, PAY_CCG_NAME),
-				    pay_text(y, &y->p[*first], PAY_CCG_NAME)) != 0) {
-			struct srcloc loc;
-
-			csv_loc(t, csv_at(t, r, (size_t)l->text_col[PAY_CCG_NAME]), &loc);
-			diag_at(DIAG_ERROR, &loc,
-				"CCG '%s' is named '%s' here but '%s' on line %u",
-				pay_text(y, p, PAY_CCG_CODE), pay_text(y, p, PAY_CCG_NAME),
-				pay_text(y, &y->p[*first], PAY_CCG_NAME), y->p[*first].line);
-			ld.st = ST_DATA;
-		}
-		if (l->first_les_part >= 0 && les_parts != p->m[PAY_MEMO_LOCAL_ES]) {
-			struct srcloc loc;
-			char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
-
-			csv_loc(t, csv_at(t, r, (size_t)l->first_les_part), &loc);
-			diag_at(DIAG_ERROR, &loc,
-				"practice '%s': the parts of the local enhanced services "
-				"add up to %s but their total is %s (difference %s)",
-				pay_text(y, p, PAY_PRACTICE_CODE), money_format(les_parts, a),
-				money_format(p->m[PAY_MEMO_LOCAL_ES], b),
-				money_format(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
-			ld.st = ST_DATA;
-		}
-		for (size_t k = 0; k < PAY_N_CATS; k++)
-			parts += p->m[k];	/* each cell was added without overflow */
-		if (parts != p->m[PAY_TOTAL_PUBLISHED]) {
-			ALLOC_GROW(mm, n_mm + 1, alloc_mm);
-			mm[n_mm++] = (struct mismatch){
-				y->n, csv_at(t, r, (size_t)l->total_col), parts };
-		}
-		y->n++;
+	if (y->n < old)
+		return;
+	y->alloc = old * 2;
+	y->p = xreallocarray(y->p, y->alloc, sizeof(*y->p));
+	memset(y->p + old, 0, (y->alloc - old) * sizeof(*y->p));
+	if (y->split) {
+		y->split = xreallocarray(y->split, y->alloc * y->n_split,
+					 sizeof(*y->split));
+		memset(y->split + old * y->n_split, 0,
+		       (y->alloc - old) * y->n_split * sizeof(*y->split));
 	}
-	if (n_mm)
-		settle_mismatches(&ld, mm, n_mm);
-	free(mm);
-	poolmap_release(&practices);
-	poolmap_release(&ccgs);
-	if (ld.st != ST_OK || diag_limit_reached()) {
+}
+
+bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row)
+{
+	struct pay_year *y = ld->y;
+	const struct csv_table *t = ld->t;
+	const struct pay_layout *l = ld->l;
+	struct pay_practice *p;
+	int64_t les_parts, parts = 0;
+	bool found;
+	uint32_t *first;
+
+	reserve_practice(y);
+	p = &y->p[y->n];
+	p->line = row[0].line;
+	p->split_row = (uint32_t)y->n;
+	/* '&', not '&&': both run, so both report */
+	if (!((int)load_row(ld, row, p, &les_parts) &
+	      (int)check_codes(ld, row, p))) {
+		memset(p, 0, sizeof(*p));
+		if (y->split)
+			memset(y->split + y->n * y->n_split, 0,
+			       y->n_split * sizeof(*y->split));
+		return !diag_limit_reached();
+	}
+
+	first = poolmap_put(&ld->practices, p->text[PAY_PRACTICE_CODE],
+			    p->line, &found);
+	if (found) {
+		struct srcloc loc;
+
+		csv_loc(t, row + l->text_col[PAY_PRACTICE_CODE], &loc);
+		diag_at(DIAG_ERROR, &loc,
+			"practice '%s' is listed twice (first on line %u)",
+			pay_text(y, p, PAY_PRACTICE_CODE), *first);
+		ld->st = ST_DATA;
+	}
+	first = poolmap_put(&ld->ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
+	if (found && strcmp(pay_text(y, p, PAY_CCG_NAME),
+			    pay_text(y, &y->p[*first], PAY_CCG_NAME)) != 0) {
+		struct srcloc loc;
+
+		csv_loc(t, row + l->text_col[PAY_CCG_NAME], &loc);
+		diag_at(DIAG_ERROR, &loc,
+			"CCG '%s' is named '%s' here but '%s' on line %u",
+			pay_text(y, p, PAY_CCG_CODE), pay_text(y, p, PAY_CCG_NAME),
+			pay_text(y, &y->p[*first], PAY_CCG_NAME), y->p[*first].line);
+		ld->st = ST_DATA;
+	}
+	if (l->first_les_part >= 0 && les_parts != p->m[PAY_MEMO_LOCAL_ES]) {
+		struct srcloc loc;
+		char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
+
+		csv_loc(t, row + l->first_les_part, &loc);
+		diag_at(DIAG_ERROR, &loc,
+			"practice '%s': the parts of the local enhanced services "
+			"add up to %s but their total is %s (difference %s)",
+			pay_text(y, p, PAY_PRACTICE_CODE), money_format(les_parts, a),
+			money_format(p->m[PAY_MEMO_LOCAL_ES], b),
+			money_format(les_parts - p->m[PAY_MEMO_LOCAL_ES], d));
+		ld->st = ST_DATA;
+	}
+	for (size_t k = 0; k < PAY_N_CATS; k++)
+		parts += p->m[k];	/* each cell was added without overflow */
+	if (parts != p->m[PAY_TOTAL_PUBLISHED]) {
+		const struct csv_cell *c = row + l->total_col;
+
+		ALLOC_GROW(ld->mm, ld->n_mm + 1, ld->alloc_mm);
+		ld->mm[ld->n_mm++] = (struct mismatch){ y->n, c->line, c->col, parts };
+	}
+	y->n++;
+	return !diag_limit_reached();
+}
+
+enum status pay_load_end(struct pay_loader *ld, enum status read_st)
+{
+	struct pay_year *y = ld->y;
+	enum status st;
+
+	/* a failed read may have released the table the messages need */
+	if (ld->n_mm && read_st == ST_OK)
+		settle_mismatches(ld, ld->mm, ld->n_mm);
+	free(ld->mm);
+	poolmap_release(&ld->practices);
+	poolmap_release(&ld->ccgs);
+	st = status_worst(read_st, ld->st);
+	if (st == ST_OK && diag_limit_reached())
+		st = ST_DATA;
+	free(ld);
+	if (st != ST_OK) {
 		pay_year_release(y);
-		return ST_DATA;
+		return st;
 	}
 	{
 		struct sort_key *k = xreallocarray(NULL, y->n + 1, sizeof(*k));
@@ -1132,16 +1224,24 @@ enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
 		sort_by_keys(y->p, y->n, sizeof(*y->p), k);
 		free(k);
 	}
-	{
-		enum status st = pay_year_ccgs(y, &y->ccgs, &y->n_ccgs);
-
-		if (st != ST_OK) {
-			pay_year_release(y);
-			return st;
-		}
+	st = pay_year_ccgs(y, &y->ccgs, &y->n_ccgs);
+	if (st != ST_OK) {
+		pay_year_release(y);
+		return st;
 	}
 	pay_national(y->ccgs, y->n_ccgs, &y->national);
 	return ST_OK;
+}
+
+enum status pay_year_load(struct pay_year *y, const struct csv_table *t,
+			  const struct pay_layout *l, int start)
+{
+	struct pay_loader *ld = pay_load_begin(y, t, l, start, t->n_rows);
+
+	for (size_t r = 0; r < t->n_rows; r++)
+		if (!pay_load_row(ld, csv_at(t, r, 0)))
+			break;
+	return pay_load_end(ld, ST_OK);
 }
 
 /* ------------------------------------------------------------------ */

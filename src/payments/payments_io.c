@@ -141,17 +141,48 @@ void pay_tune_malloc(void)
 #endif
 }
 
+/* A yearly file streamed into a pay_year, row by row (csv_sink). */
+struct year_sink {
+	struct pay_year *y;
+	struct pay_layout l;
+	const struct pay_colmap *m;
+	const struct pay_options *o;
+	int start;
+	struct pay_loader *ld;	/* once the header is laid out */
+};
+
+static enum status year_header(void *ctx, const struct csv_table *t,
+			       size_t max_rows)
+{
+	struct year_sink *ys = ctx;
+	enum status st = pay_layout_build(&ys->l, t, ys->m, ys->o);
+
+	if (st == ST_OK)
+		ys->ld = pay_load_begin(ys->y, t, &ys->l, ys->start, max_rows);
+	return st;
+}
+
+static int year_row(void *ctx, const struct csv_table *t,
+		    const struct csv_cell *row)
+{
+	struct year_sink *ys = ctx;
+
+	(void)t;
+	return !pay_load_row(ys->ld, row);
+}
+
 enum status pay_read_year(struct pay_year *y, const char *path, int start,
 			  const struct pay_colmap *m,
 			  const struct pay_options *o)
 {
+	struct year_sink ys = { y, { 0 }, m, o, start, NULL };
+	const struct csv_sink sink = { year_header, year_row, &ys };
 	struct csv_table t;
-	struct pay_layout l;
 	enum status st;
 
 	if (start <= 0) {
-		start = pay_year_from_name(path);
-		if (start < 0) {
+		ys.start = pay_year_from_name(path);
+		if (ys.start < 0) {
 			diag_error("cannot tell the financial year of '%s' from its "
 				   "name; name it YY-YY.csv (e.g. 16-17.csv) or pass "
 				   "--year=2016/17", path);
@@ -159,13 +190,12 @@ enum status pay_read_year(struct pay_year *y, const char *path, int start,
 		}
 	}
 	csv_table_init(&t);
-	pay_layout_init(&l);
-	st = csv_read_file(&t, path, NULL);
-	if (st == ST_OK)
-		st = pay_layout_build(&l, &t, m, o);
-	if (st == ST_OK)
-		st = pay_year_load(y, &t, &l, start);
-	pay_layout_release(&l);
+	pay_layout_init(&ys.l);
+	/* the rows go straight into y: the file is never held as a table */
+	st = csv_stream_file(&t, path, NULL, &sink);
+	if (ys.ld)
+		st = pay_load_end(ys.ld, st);
+	pay_layout_release(&ys.l);
 	csv_table_release(&t);
 	return st;
 }

@@ -7,6 +7,12 @@
  * (false), and the two results compared field by field.  The inputs are
  * hand-picked edge cases plus a few thousand random strings over an
  * alphabet rich in commas, quotes and line ends (fixed seed).
+ *
+ * The same inputs check the streaming reader (csv_stream_mem()) against
+ * the table: the rows it hands over, one at a time, must be the table's
+ * rows, with the same messages, except that a stream checks the header
+ * before any row (a table checks it last, and only if nothing else was
+ * wrong), so a bad header stops a stream at once.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,6 +49,128 @@ static void parsed_release(struct parsed *p)
 	free(p->diag);
 }
 
+/* What a stream handed over: every row's cells, copied. */
+struct streamed {
+	enum status st;
+	char *diag;
+	struct csv_table t;	/* the header */
+	struct csv_cell *cells;	/* rows * n_cols; off indexes text */
+	char *text;
+	size_t n_cells, text_len;
+	size_t rows, headers, max_rows;
+};
+
+static enum status on_header(void *ctx, const struct csv_table *t,
+			     size_t max_rows)
+{
+	struct streamed *s = ctx;
+
+	s->headers++;
+	s->max_rows = max_rows;
+	assert_non_null(t->norm);	/* names are normalised before rows */
+	return ST_OK;
+}
+
+static int on_row(void *ctx, const struct csv_table *t,
+		  const struct csv_cell *row)
+{
+	struct streamed *s = ctx;
+
+	assert_ptr_equal(row, t->cells + t->n_cols);
+	for (size_t c = 0; c < t->n_cols; c++) {
+		const char *text = csv_text(t, &row[c]);
+
+		assert_int_equal(strlen(text), row[c].len);
+		s->cells = realloc(s->cells, (s->n_cells + 1) * sizeof(*s->cells));
+		s->text = realloc(s->text, s->text_len + row[c].len + 1);
+		assert_non_null(s->cells);
+		assert_non_null(s->text);
+		s->cells[s->n_cells] = row[c];
+		s->cells[s->n_cells++].off = (uint32_t)s->text_len;
+		memcpy(s->text + s->text_len, text, row[c].len + 1);
+		s->text_len += row[c].len + 1;
+	}
+	s->rows++;
+	return 0;
+}
+
+static void stream(struct streamed *s, const char *buf, size_t len,
+		   const struct csv_opts *opts)
+{
+	const struct csv_sink sink = { on_header, on_row, s };
+
+	memset(s, 0, sizeof(*s));
+	csv_table_init(&s->t);
+	capture_begin();
+	s->st = csv_stream_mem(&s->t, "in.csv", buf, len, opts, &sink);
+	s->diag = strdup(capture_end());
+}
+
+static void streamed_release(struct streamed *s)
+{
+	csv_table_release(&s->t);
+	free(s->diag);
+	free(s->cells);
+	free(s->text);
+}
+
+static bool is_header_error(const char *diag)
+{
+	/* the header ends on line 1 unless a quoted name holds a line end */
+	return strstr(diag, ": error: duplicate column '") ||
+	       strstr(diag, " has an empty name\n");
+}
+
+/* The stream of buf gives the rows of the table a (parsed from buf). */
+static void stream_matches_table(const struct parsed *a, const char *buf,
+				 size_t len, const struct csv_opts *opts,
+				 const char *shown)
+{
+	struct streamed s;
+
+	stream(&s, buf, len, opts);
+	if (is_header_error(s.diag)) {
+		/* the table reports it too, unless it failed earlier */
+		if (s.st != ST_DATA || a->st != ST_DATA ||
+		    (strcmp(s.diag, a->diag) != 0 && is_header_error(a->diag)))
+			fail_msg("input '%s': stream %d '%s', table %d '%s'", shown,
+				 (int)s.st, s.diag, (int)a->st, a->diag);
+		streamed_release(&s);
+		return;
+	}
+	if (s.st != a->st || strcmp(s.diag, a->diag) != 0)
+		fail_msg("input '%s': stream %d '%s', table %d '%s'", shown,
+			 (int)s.st, s.diag, (int)a->st, a->diag);
+	if (a->st == ST_OK) {
+		if (s.headers != 1 || s.rows != a->t.n_rows ||
+		    s.t.n_rows != a->t.n_rows || s.t.n_cols != a->t.n_cols ||
+		    s.t.had_bom != a->t.had_bom || s.t.had_crlf != a->t.had_crlf ||
+		    s.t.final_newline != a->t.final_newline)
+			fail_msg("input '%s': stream shape differs", shown);
+		/* LF line ends bound the rows (no lone CR in these inputs) */
+		if (!memchr(buf, '\r', len) && s.rows > s.max_rows)
+			fail_msg("input '%s': %zu rows, max_rows %zu", shown,
+				 s.rows, s.max_rows);
+		for (size_t c = 0; c < a->t.n_cols; c++)
+			if (strcmp(csv_text(&s.t, csv_header(&s.t, c)),
+				   csv_text(&a->t, csv_header(&a->t, c))) != 0)
+				fail_msg("input '%s': header %zu differs", shown, c);
+		for (size_t i = 0; i < s.n_cells; i++) {
+			const struct csv_cell *x = &s.cells[i];
+			const struct csv_cell *y = &a->t.cells[a->t.n_cols + i];
+
+			if (x->len != y->len || x->line != y->line ||
+			    x->col != y->col ||
+			    memcmp(s.text + x->off, csv_text(&a->t, y), x->len + 1))
+				fail_msg("input '%s': streamed cell %zu differs: "
+					 "%u:%u '%s', table %u:%u '%s'",
+					 shown, i, x->line, x->col, s.text + x->off,
+					 y->line, y->col, csv_text(&a->t, y));
+		}
+	}
+	streamed_release(&s);
+}
+
 /* Parses buf both ways and fails with the input shown if they differ. */
 static void same_both_ways(const char *buf, size_t len, size_t max_field)
 {
@@ -53,6 +181,7 @@ static void same_both_ways(const char *buf, size_t len, size_t max_field)
 	parse_with(&a, buf, len, &opts, true);
 	parse_with(&b, buf, len, &opts, false);
 	diag_quote(shown, sizeof(shown), buf, len);
+	stream_matches_table(&a, buf, len, &opts, shown);
 	if (a.st != b.st || strcmp(a.diag, b.diag) != 0)
 		fail_msg("input '%s': fast %d '%s', libcsv %d '%s'", shown,
 			 (int)a.st, a.diag, (int)b.st, b.diag);
@@ -78,7 +207,7 @@ static void same_both_ways(const char *buf, size_t len, size_t max_field)
 	parsed_release(&b);
 }
 
-static void test_csvread_fast_path_matches_libcsv_on_edge_cases(void **state)
+static void test_csvread_fast_path_libcsv_and_stream_agree_on_edge_cases(void **state)
 {
 	static const char *const cases[] = {
 		"a,b\n1,2\n",
@@ -126,7 +255,7 @@ static void test_csvread_fast_path_matches_libcsv_on_edge_cases(void **state)
 	same_both_ways("a,b\n1\0,2\n", 9, 0);	/* NUL byte */
 }
 
-static void test_csvread_fast_path_matches_libcsv_on_random_input(void **state)
+static void test_csvread_fast_path_libcsv_and_stream_agree_on_random_input(void **state)
 {
 	static const char *const atoms[] = {
 		"a", "b", "12", ",", ",", ",", "\"", "\"", "\n", "\n",
@@ -163,7 +292,7 @@ static void test_csvread_fast_path_matches_libcsv_on_random_input(void **state)
  * Long lines, mostly plain (the 16-byte split), with a special byte now
  * and then at any position, so that every chunk boundary is crossed.
  */
-static void test_csvread_fast_path_matches_libcsv_on_long_lines(void **state)
+static void test_csvread_fast_path_libcsv_and_stream_agree_on_long_lines(void **state)
 {
 	static const char specials[] = { '"', '\r', '\0', (char)0xc3, (char)0xff, '\n', ',' };
 	unsigned long seed = 777;
@@ -203,9 +332,9 @@ static void test_csvread_fast_path_matches_libcsv_on_long_lines(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_edge_cases),
-		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_random_input),
-		cmocka_unit_test(test_csvread_fast_path_matches_libcsv_on_long_lines),
+		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_edge_cases),
+		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_random_input),
+		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_long_lines),
 	};
 
 	return cmocka_run_group_tests_name("csvread_fast", tests, NULL, NULL);
