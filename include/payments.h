@@ -120,6 +120,13 @@ struct pay_split {
 struct pay_options {
 	enum pay_money group_cat[PAY_N_GROUPS];	/* each < PAY_N_CATS */
 	const struct pay_split *split;	/* NULL = no split (the default) */
+	/*
+	 * Format each year's practice_history.csv rows on the thread that
+	 * read the file, as soon as it has loaded (pay_read_years() ->
+	 * pay_year.history_csv), so that formatting runs beside the reading
+	 * of other files.  Off by default; import-payments sets it.
+	 */
+	bool format_history;
 };
 
 /*
@@ -274,6 +281,8 @@ struct pay_year {
 	struct pay_ccg national;	/* all CCGs summed */
 	int64_t *split;		/* n_split amounts per practice, or NULL */
 	size_t n_split;
+	char *history_csv;	/* the year's practice_history.csv rows, or NULL */
+	size_t history_csv_len;	/* (pay_options.format_history) */
 };
 
 /* The split amounts of practice p (n_split of them), or NULL. */

@@ -104,6 +104,7 @@ enum status cmd_import_payments(int argc, char **argv)
 		return st;
 	n = (size_t)(argc - optind);
 	years = xcalloc(n, sizeof(*years));
+	set.o.format_history = true;	/* beside the reading of other files */
 	st = pay_read_years(years, argv + optind, n, set.start, &m, &set.o);
 	if (st == ST_USAGE)
 		cli_usage_error("import-payments");

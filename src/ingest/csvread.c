@@ -376,42 +376,88 @@ enum split { SPLIT_DONE, SPLIT_BAD, SPLIT_QUOTED };
 /* Bytes the 16-byte scan may read past a line's LF. */
 #define SPLIT_SLACK 16
 
+/* Bit i set where byte i of the 16 at p is c. */
+static inline unsigned eq_mask(__m128i v, char c)
+{
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)));
+}
+
 /*
- * Splits the copied line text[0..len) (LF at text[len]) at its commas,
- * 16 bytes at a time: SSE2 compares give bit masks of commas and of
- * bytes that make the line unfit (quote: SPLIT_QUOTED, the caller's
- * loop takes it; CR, NUL, non-ASCII: SPLIT_BAD, the slow path takes
- * it), and each comma bit closes a field.  A branch per byte, or per
- * field, cost more than all the rest of the fast path.
+ * Splits the copied line text[0..len) (LF or CR at text[len]) at its
+ * commas, 16 bytes at a time: SSE2 compares give bit masks of commas
+ * and quotes, and each comma bit closes a field.  A CR, NUL or
+ * non-ASCII byte anywhere makes the line unfit (SPLIT_BAD: the slow
+ * path takes it).  A quote that opens a field is followed to its
+ * closing quote (memchr), which must be followed by a comma or the end
+ * of the line, and the scan resumes after it; any other quote (inside
+ * a field, doubled, or unclosed on this line) gives SPLIT_QUOTED, for
+ * the caller's byte loop.  A branch per byte, or per field, cost more
+ * than all the rest of the fast path.
  */
 static enum split split_plain(struct reader *r, unsigned char *text,
 			      size_t len, size_t base, uint32_t col0,
 			      size_t *n_fields, size_t *too_long)
 {
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
 	const __m128i cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
 	struct csv_table *t = r->t;
-	size_t nf = 0, start = 0;
+	size_t nf = 0, start = 0, k;
 	struct csv_cell *c;
+	bool last_quoted = false;
 
 	memset(text + len + 1, 0, SPLIT_SLACK);	/* defined bytes to read */
-	/* every byte may end a field: at most len + 1 of them */
-	ALLOC_GROW(t->cells, r->row_first_cell + len + 1, t->alloc_cells);
-	c = t->cells + r->row_first_cell;
-	for (size_t k = 0; k < len; k += 16) {
+	for (k = 0; k < len; k += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + k));
 		unsigned keep = len - k >= 16 ? 0xffffu : (1u << (len - k)) - 1;
-		unsigned commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & keep;
-		unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)) & keep;
 		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 				       _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, zero)));
 
-		bad = (bad | (unsigned)_mm_movemask_epi8(v)) & keep;
-		if (quotes | bad)
-			return bad ? SPLIT_BAD : SPLIT_QUOTED;
-		while (commas) {
-			size_t end = k + (size_t)__builtin_ctz(commas);
+		if ((bad | (unsigned)_mm_movemask_epi8(v)) & keep)
+			return SPLIT_BAD;
+	}
+	/* every byte may end a field: at most len + 1 of them */
+	ALLOC_GROW(t->cells, r->row_first_cell + len + 1, t->alloc_cells);
+	c = t->cells + r->row_first_cell;
+	for (k = 0; k < len;) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + k));
+		unsigned keep = len - k >= 16 ? 0xffffu : (1u << (len - k)) - 1;
+		unsigned commas, quotes;
+		bool resume = false;
 
+		if (start > k)	/* after a quoted field: start - k < 16 */
+			keep &= ~((1u << (start - k)) - 1);
+		commas = eq_mask(v, ',') & keep;
+		quotes = eq_mask(v, '"') & keep;
+		while (commas | quotes) {
+			unsigned b = (unsigned)__builtin_ctz(commas | quotes);
+			size_t end = k + b;
+
+			if (quotes & (1u << b)) {
+				const unsigned char *q;
+
+				if (end != start)
+					return SPLIT_QUOTED;	/* quote inside a field */
+				q = memchr(text + end + 1, '"', len - end - 1);
+				if (!q)
+					return SPLIT_QUOTED;	/* closes on a later line */
+				end = (size_t)(q - text);
+				if (end + 1 != len && text[end + 1] != ',')
+					return SPLIT_QUOTED;	/* doubled, or junk after it */
+				c[nf].off = (uint32_t)(base + start + 1);
+				c[nf].len = (uint32_t)(end - start - 1);
+				c[nf].line = (uint32_t)r->line;
+				c[nf].col = col0 + (uint32_t)start;
+				nf++;
+				text[end] = '\0';
+				if (end + 1 == len) {
+					last_quoted = true;
+					start = len;
+					break;
+				}
+				text[end + 1] = '\0';
+				start = end + 2;
+				resume = true;
+				break;
+			}
 			commas &= commas - 1;
 			c[nf].off = (uint32_t)(base + start);
 			c[nf].len = (uint32_t)(end - start);
@@ -421,12 +467,18 @@ static enum split split_plain(struct reader *r, unsigned char *text,
 			text[end] = '\0';
 			start = end + 1;
 		}
+		if (last_quoted)
+			break;
+		/* after a quoted field, go on from the chunk holding start */
+		k = resume ? start & ~(size_t)15 : k + 16;
 	}
-	c[nf].off = (uint32_t)(base + start);
-	c[nf].len = (uint32_t)(len - start);
-	c[nf].line = (uint32_t)r->line;
-	c[nf].col = col0 + (uint32_t)start;
-	nf++;
+	if (!last_quoted) {
+		c[nf].off = (uint32_t)(base + start);
+		c[nf].len = (uint32_t)(len - start);
+		c[nf].line = (uint32_t)r->line;
+		c[nf].col = col0 + (uint32_t)start;
+		nf++;
+	}
 	text[len] = '\0';	/* over the CR or LF */
 	for (size_t f = 0; f < nf; f++) {
 		if (c[f].len > r->max_field) {

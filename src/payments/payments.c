@@ -71,6 +71,7 @@ void pay_options_init(struct pay_options *o)
 	o->group_cat[PAY_GROUP_PCN_PARTICIPATION] = PAY_OUT_OF_SCOPE;
 	o->group_cat[PAY_GROUP_OTHER_PAYMENTS] = PAY_OUT_OF_SCOPE;
 	o->split = NULL;
+	o->format_history = false;
 }
 
 const char *pay_group_name(enum pay_group g)
@@ -576,6 +577,7 @@ void pay_year_release(struct pay_year *y)
 	free(y->rounding);
 	free(y->ccgs);
 	free(y->split);
+	free(y->history_csv);
 	pay_year_init(y);
 }
 

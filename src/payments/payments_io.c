@@ -230,6 +230,8 @@ static size_t *largest_first(const int64_t *size, size_t n)
 	return order;
 }
 
+static void keep_history_csv(struct pay_year *y);
+
 static void read_job(void *ctx, size_t k)
 {
 	struct read_jobs *j = ctx;
@@ -238,6 +240,9 @@ static void read_job(void *ctx, size_t k)
 	diag_defer_begin();
 	j->st[i] = pay_read_year(&j->years[i], j->paths[i], j->start, j->m, j->o);
 	j->held[i] = diag_defer_end();
+	/* while the year is still in this core's cache */
+	if (j->st[i] == ST_OK && j->o->format_history)
+		keep_history_csv(&j->years[i]);
 }
 
 enum status pay_read_years(struct pay_year *years, char *const *paths,
@@ -555,6 +560,16 @@ static void format_history(struct row *r, const struct pay_year *y)
 	}
 }
 
+/* Formats y's rows into y->history_csv (pay_options.format_history). */
+static void keep_history_csv(struct pay_year *y)
+{
+	struct row r = { NULL, 0, 0 };
+
+	format_history(&r, y);
+	y->history_csv = r.buf;
+	y->history_csv_len = r.len;
+}
+
 struct format_jobs {
 	struct row *r;
 	const struct pay_year *years;
@@ -566,7 +581,8 @@ static void format_job(void *ctx, size_t k)
 	struct format_jobs *j = ctx;
 	size_t i = j->order[k];
 
-	format_history(&j->r[i], &j->years[i]);
+	if (!j->years[i].history_csv)
+		format_history(&j->r[i], &j->years[i]);
 }
 
 static void write_history(struct outfile *of, const struct pay_year *years,
@@ -575,9 +591,12 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
 	int64_t *size = xcalloc(n ? n : 1, sizeof(*size));
 	struct format_jobs j = { r, years, NULL };
+	size_t todo = 0;
 
-	for (size_t i = 0; i < n; i++)
-		size[i] = (int64_t)years[i].n;
+	for (size_t i = 0; i < n; i++) {
+		size[i] = years[i].history_csv ? 0 : (int64_t)years[i].n;
+		todo += !years[i].history_csv;
+	}
 	j.order = largest_first(size, n);
 	free(size);
 
@@ -585,11 +604,15 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 		     "practice_code,practice_name,contract_type,dispensing,"
 		     "registered_patients,weighted_patients");
 	put_money_header(of);
-	/* formatting is most of the work, and years are independent */
-	workers_run(n, format_job, &j);
+	/* years not formatted as they were read: now, side by side */
+	if (todo)
+		workers_run(n, format_job, &j);
 	free(j.order);
 	for (size_t i = 0; i < n; i++) {
-		outfile_write(of, r[i].buf, r[i].len);
+		if (years[i].history_csv)
+			outfile_write(of, years[i].history_csv, years[i].history_csv_len);
+		else
+			outfile_write(of, r[i].buf, r[i].len);
 		free(r[i].buf);
 	}
 	free(r);

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -329,12 +330,69 @@ static void test_csvread_fast_path_libcsv_and_stream_agree_on_long_lines(void **
 	}
 }
 
+/*
+ * Lines of well-formed fields, quoted ones among them (holding commas,
+ * now and then a doubled quote), of 0 to 40 bytes each, so that quoted
+ * fields open and close at every offset of the 16-byte chunks.
+ */
+static void test_csvread_fast_path_libcsv_and_stream_agree_on_quoted_fields(void **state)
+{
+	unsigned long seed = 4242;
+	char buf[1024];
+
+	(void)state;
+	for (int it = 0; it < 5000; it++) {
+		size_t len;
+		int rows, fields;
+
+		seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+		fields = 1 + (int)((seed >> 33) % 12);
+		rows = 1 + (int)((seed >> 45) % 3);
+		len = 0;
+		for (int f = 0; f < fields; f++)
+			len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%sh%d",
+						f ? "," : "", f);
+		buf[len++] = '\n';
+		for (int r = 0; r < rows; r++) {
+			for (int f = 0; f < fields; f++) {
+				size_t n;
+				bool quoted;
+
+				seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+				n = (seed >> 33) % 41;
+				quoted = (seed >> 20) % 3 == 0;
+				if (f)
+					buf[len++] = ',';
+				if (quoted)
+					buf[len++] = '"';
+				for (size_t k = 0; k < n; k++) {
+					seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+					if (quoted && (seed >> 40) % 7 == 0)
+						buf[len++] = ',';
+					else if (quoted && (seed >> 40) % 97 == 1) {
+						buf[len++] = '"';
+						buf[len++] = '"';
+					} else
+						buf[len++] = (char)('a' + (seed >> 50) % 26);
+				}
+				if (quoted)
+					buf[len++] = '"';
+			}
+			if ((seed >> 10) & 1)
+				buf[len++] = '\r';
+			buf[len++] = '\n';
+		}
+		same_both_ways(buf, len, (seed >> 14) % 5 == 0 ? 20 : 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_edge_cases),
 		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_random_input),
 		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_long_lines),
+		cmocka_unit_test(test_csvread_fast_path_libcsv_and_stream_agree_on_quoted_fields),
 	};
 
 	return cmocka_run_group_tests_name("csvread_fast", tests, NULL, NULL);
