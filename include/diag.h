@@ -85,6 +85,12 @@ void diag_defer_begin(void);
 struct diag_deferred *diag_defer_end(void);
 void diag_replay(struct diag_deferred *d);
 
+/*
+ * Frees what was kept without printing or counting it: for work whose
+ * result is thrown away (a writer whose output a failed read cancels).
+ */
+void diag_discard(struct diag_deferred *d);
+
 /* Zeroes the counters (not the settings).  For tests and for main(). */
 void diag_reset(void);
 

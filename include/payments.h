@@ -124,7 +124,10 @@ struct pay_options {
 	 * Format each year's practice_history.csv rows on the thread that
 	 * read the file, as soon as it has loaded (pay_read_years() ->
 	 * pay_year.history_csv), so that formatting runs beside the reading
-	 * of other files.  Off by default; import-payments sets it.
+	 * of other files; then free the practice records (y->p and y->split
+	 * become NULL; y->n still counts the practices), which nothing needs
+	 * once they are formatted, so that the next file reuses their memory.
+	 * Off by default; import-payments sets it.
 	 */
 	bool format_history;
 };
@@ -265,7 +268,8 @@ struct pay_year {
 	char *path;		/* owned copy, for messages */
 	int start;		/* 2016 for 2016/17 */
 	char label[8];		/* "2016/17" */
-	struct pay_practice *p;	/* sorted by CCG code, then practice code */
+	struct pay_practice *p;	/* sorted by CCG code, then practice code;
+				 * NULL after format_history (n still counts) */
 	size_t n, alloc;
 	char *pool;		/* NUL-terminated strings; offset 0 is "";
 				 * PAY_POOL_SLACK zero bytes follow the last */

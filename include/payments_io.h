@@ -141,6 +141,25 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 			      char **argv);
 
 /*
+ * import-payments: reads paths[0..n) into years as pay_read_years()
+ * does and writes the three reports into dir as pay_write_outputs()
+ * does, with the rounding notes of pay_report_rounding() between, but
+ * with each year's rows formatted on its reading thread
+ * (o->format_history is set) and appended to practice_history.csv by a
+ * writer thread, in year order, while later files are still being read,
+ * so that the big file is on its way to disk when the reading ends.
+ * The folder is created only once the first year has read well; if
+ * anything fails, nothing is left behind: no report, no temporary file,
+ * and no directory this call created.  On success the years hold their
+ * totals but not their practices (pay_options.format_history).
+ * Returns ST_OK or the status of the first failure (years released).
+ */
+enum status pay_import(const char *dir, struct pay_year *years,
+		       char *const *paths, size_t n, int start_override,
+		       const struct pay_colmap *m, struct pay_options *o,
+		       int argc, char **argv);
+
+/*
  * Creates dir and its missing parents (mode 0777 & ~umask).  Returns
  * ST_OK or ST_NOOUTPUT after reporting "cannot create directory".
  */

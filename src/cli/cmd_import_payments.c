@@ -104,16 +104,10 @@ enum status cmd_import_payments(int argc, char **argv)
 		return st;
 	n = (size_t)(argc - optind);
 	years = xcalloc(n, sizeof(*years));
-	set.o.format_history = true;	/* beside the reading of other files */
-	st = pay_read_years(years, argv + optind, n, set.start, &m, &set.o);
+	st = pay_import(out, years, argv + optind, n, set.start, &m, &set.o,
+			argc, argv);
 	if (st == ST_USAGE)
 		cli_usage_error("import-payments");
-	if (st != ST_OK)
-		goto out;
-
-	for (size_t i = 0; i < n; i++)
-		pay_report_rounding(&years[i], true);
-	st = pay_write_outputs(out, years, n, &m, &set.o, argc, argv);
 	if (st != ST_OK)
 		goto out;
 

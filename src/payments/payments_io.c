@@ -5,6 +5,7 @@
  * manifest.txt) so that either all of them appear or none does.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "diag.h"
 #include "money.h"
 #include "outfile.h"
+#include "sbuf.h"
 #include "payments_io.h"
 #include "workers.h"
 #include "xalloc.h"
@@ -200,6 +202,18 @@ enum status pay_read_year(struct pay_year *y, const char *path, int start,
 	return st;
 }
 
+/*
+ * done() is told, on the job's thread, when the read of file i is over;
+ * all_done(), on the calling thread, when every read is, before the
+ * messages are printed and the years sorted.
+ */
+struct read_hook {
+	void (*done)(void *ctx, size_t i, enum status st);
+	void (*all_done)(void *ctx);
+	void *ctx;
+	const size_t *order;	/* the job order, or NULL: largest first */
+};
+
 struct read_jobs {
 	struct pay_year *years;
 	char *const *paths;
@@ -208,7 +222,8 @@ struct read_jobs {
 	const struct pay_options *o;
 	struct diag_deferred **held;
 	enum status *st;
-	size_t *order;
+	const size_t *order;
+	const struct read_hook *hook;
 };
 
 /*
@@ -243,12 +258,15 @@ static void read_job(void *ctx, size_t k)
 	/* while the year is still in this core's cache */
 	if (j->st[i] == ST_OK && j->o->format_history)
 		keep_history_csv(&j->years[i]);
+	if (j->hook)
+		j->hook->done(j->hook->ctx, i, j->st[i]);
 }
 
-enum status pay_read_years(struct pay_year *years, char *const *paths,
-			   size_t n, int start_override,
-			   const struct pay_colmap *m,
-			   const struct pay_options *o)
+static enum status read_years(struct pay_year *years, char *const *paths,
+			      size_t n, int start_override,
+			      const struct pay_colmap *m,
+			      const struct pay_options *o,
+			      const struct read_hook *hook)
 {
 	enum status st = ST_OK;
 
@@ -262,19 +280,26 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 		 * each one's messages back, then print those in file order,
 		 * as a sequential run would have.
 		 */
-		int64_t *size = xcalloc(n, sizeof(*size));
 		struct read_jobs j = {
 			years, paths, start_override, m, o,
-			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)), NULL,
+			xcalloc(n, sizeof(*j.held)), xcalloc(n, sizeof(*j.st)),
+			hook ? hook->order : NULL, hook,
 		};
-		struct stat sb;
+		size_t *order = NULL;
 
-		for (size_t i = 0; i < n; i++)
-			size[i] = stat(paths[i], &sb) == 0 ? (int64_t)sb.st_size : 0;
-		j.order = largest_first(size, n);
-		free(size);
+		if (!j.order) {
+			int64_t *size = xcalloc(n, sizeof(*size));
+			struct stat sb;
+
+			for (size_t i = 0; i < n; i++)
+				size[i] = stat(paths[i], &sb) == 0 ? (int64_t)sb.st_size : 0;
+			j.order = order = largest_first(size, n);
+			free(size);
+		}
 		workers_run(n, read_job, &j);
-		free(j.order);
+		free(order);
+		if (hook)
+			hook->all_done(hook->ctx);
 		for (size_t i = 0; i < n; i++) {
 			diag_replay(j.held[i]);
 			st = status_worst(st, j.st[i]);
@@ -305,6 +330,14 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 		for (size_t i = 0; i < n; i++)
 			pay_year_release(&years[i]);
 	return st;
+}
+
+enum status pay_read_years(struct pay_year *years, char *const *paths,
+			   size_t n, int start_override,
+			   const struct pay_colmap *m,
+			   const struct pay_options *o)
+{
+	return read_years(years, paths, n, start_override, m, o, NULL);
 }
 
 /* "£37" or "-£3": whole pounds (the differences of a whole-pound file). */
@@ -348,7 +381,11 @@ void pay_report_rounding(const struct pay_year *y, bool per_ccg)
 /* ------------------------------------------------------------------ */
 /* Writing                                                               */
 
-enum status pay_mkdirs(const char *dir)
+/*
+ * pay_mkdirs(), noting in made (if not NULL) each directory it creates,
+ * parents first.
+ */
+static enum status mkdirs_noted(const char *dir, struct strlist *made)
 {
 	char *p = xstrdup(dir);
 	enum status st = ST_OK;
@@ -359,7 +396,10 @@ enum status pay_mkdirs(const char *dir)
 		if (c != '/' && c != '\0')
 			continue;
 		*s = '\0';
-		if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+		if (mkdir(p, 0777) == 0) {
+			if (made)
+				strlist_keep(made, xstrdup(p));
+		} else if (errno != EEXIST) {
 			diag_error("cannot create directory '%s': %s", p, strerror(errno));
 			st = ST_NOOUTPUT;
 			break;
@@ -370,6 +410,18 @@ enum status pay_mkdirs(const char *dir)
 	}
 	free(p);
 	return st;
+}
+
+enum status pay_mkdirs(const char *dir)
+{
+	return mkdirs_noted(dir, NULL);
+}
+
+/* Takes away the directories of made, deepest first (if still empty). */
+static void rmdirs_noted(struct strlist *made)
+{
+	for (size_t i = made->n; i-- > 0;)
+		(void)rmdir(made->v[i]);
 }
 
 /*
@@ -525,13 +577,6 @@ static void row_pool_text(struct row *r, const char *s)
 }
 #endif
 
-static void row_flush(struct row *r, struct outfile *of)
-{
-	row_raw(r, "\n", 1);
-	outfile_write(of, r->buf, r->len);
-	r->len = 0;
-}
-
 static void put_money_header(struct outfile *of)
 {
 	for (size_t k = 0; k < PAY_N_MONEY; k++) {
@@ -539,6 +584,14 @@ static void put_money_header(struct outfile *of)
 		outfile_puts(of, pay_money_names[k]);
 	}
 	outfile_write(of, "\n", 1);
+}
+
+static void put_history_header(struct outfile *of)
+{
+	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
+		     "practice_code,practice_name,contract_type,dispensing,"
+		     "registered_patients,weighted_patients");
+	put_money_header(of);
 }
 
 /* All of one year's practice rows, into r. */
@@ -560,7 +613,10 @@ static void format_history(struct row *r, const struct pay_year *y)
 	}
 }
 
-/* Formats y's rows into y->history_csv (pay_options.format_history). */
+/*
+ * Formats y's rows into y->history_csv and frees the practice records
+ * (pay_options.format_history).
+ */
 static void keep_history_csv(struct pay_year *y)
 {
 	struct row r = { NULL, 0, 0 };
@@ -568,6 +624,11 @@ static void keep_history_csv(struct pay_year *y)
 	format_history(&r, y);
 	y->history_csv = r.buf;
 	y->history_csv_len = r.len;
+	free(y->p);
+	free(y->split);
+	y->p = NULL;
+	y->split = NULL;
+	y->alloc = 0;
 }
 
 struct format_jobs {
@@ -600,10 +661,7 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 	j.order = largest_first(size, n);
 	free(size);
 
-	outfile_puts(of, "year,region_code,ccg_code,ccg_name,pcn_code,pcn_name,"
-		     "practice_code,practice_name,contract_type,dispensing,"
-		     "registered_patients,weighted_patients");
-	put_money_header(of);
+	put_history_header(of);
 	/* years not formatted as they were read: now, side by side */
 	if (todo)
 		workers_run(n, format_job, &j);
@@ -618,6 +676,7 @@ static void write_history(struct outfile *of, const struct pay_year *years,
 	free(r);
 }
 
+/* ccg_summary.csv, built in memory and written at once. */
 static void write_summary(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
@@ -640,9 +699,10 @@ static void write_summary(struct outfile *of, const struct pay_year *years,
 			row_patients(&r, c->weighted);
 			for (size_t k = 0; k < PAY_N_MONEY; k++)
 				row_money(&r, years[i].has[k], c->m[k]);
-			row_flush(&r, of);
+			row_raw(&r, "\n", 1);
 		}
 	}
+	outfile_write(of, r.buf, r.len);
 	free(r.buf);
 }
 
@@ -687,25 +747,37 @@ static void sync_job(void *ctx, size_t i)
 	outfile_sync((struct outfile *)ctx + i);
 }
 
-enum status pay_write_outputs(const char *dir, const struct pay_year *years,
-			      size_t n, const struct pay_colmap *m,
-			      const struct pay_options *o, int argc,
-			      char **argv)
+static const char *const out_names[] = {
+	"practice_history.csv", "ccg_summary.csv", "manifest.txt",
+};
+enum { N_OUT = 3 };
+
+/*
+ * pay_write_outputs(), or, with history already open and holding every
+ * year's rows (pay_import()), the other two files and the publishing
+ * of all three.  The directory exists in that case.
+ */
+static enum status write_outputs(const char *dir, const struct pay_year *years,
+				 size_t n, const struct pay_colmap *m,
+				 const struct pay_options *o, int argc,
+				 char **argv, struct outfile *history)
 {
-	static const char *const names[] = {
-		"practice_history.csv", "ccg_summary.csv", "manifest.txt",
-	};
-	enum { N_OUT = 3 };
 	struct outfile of[N_OUT];
 	char *paths[N_OUT] = { NULL, NULL, NULL };
 	size_t opened = 0;
-	enum status st;
+	enum status st = ST_OK;
 
-	st = pay_mkdirs(dir);
+	if (!history)
+		st = pay_mkdirs(dir);
 	if (st != ST_OK)
 		return st;
+	if (history) {
+		of[0] = *history;
+		paths[0] = xasprintf("%s/%s", dir, out_names[0]);
+		opened = 1;
+	}
 	for (; opened < N_OUT; opened++) {
-		paths[opened] = xasprintf("%s/%s", dir, names[opened]);
+		paths[opened] = xasprintf("%s/%s", dir, out_names[opened]);
 		st = outfile_open(&of[opened], paths[opened]);
 		if (st != ST_OK)
 			break;
@@ -716,8 +788,10 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 		goto out;
 	}
 	/* each file starts to go to disk as soon as it is complete */
-	write_history(&of[0], years, n);
-	outfile_start_sync(&of[0]);
+	if (!history) {
+		write_history(&of[0], years, n);
+		outfile_start_sync(&of[0]);
+	}
 	write_summary(&of[1], years, n);
 	outfile_start_sync(&of[1]);
 	write_manifest(&of[2], years, n, m, o, argc, argv);
@@ -730,5 +804,187 @@ enum status pay_write_outputs(const char *dir, const struct pay_year *years,
 out:
 	for (size_t i = 0; i < N_OUT; i++)
 		free(paths[i]);
+	return st;
+}
+
+enum status pay_write_outputs(const char *dir, const struct pay_year *years,
+			      size_t n, const struct pay_colmap *m,
+			      const struct pay_options *o, int argc,
+			      char **argv)
+{
+	return write_outputs(dir, years, n, m, o, argc, argv, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Import: practice_history.csv written while later files are read      */
+
+/*
+ * The writer thread takes the years in year order, each as soon as its
+ * read job is done, and appends its formatted rows to the history file
+ * (opening it, and creating the folder, at the first year).  It stops
+ * at the first year that failed: the import will fail and its output
+ * will be taken away.  Its messages are held for the main thread.
+ */
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	bool *done;			/* per path: its read job has finished */
+	enum status *st;		/* per path, once done */
+	struct pay_year *years;		/* per path (read_years sorts later) */
+	const size_t *order;		/* paths in year order */
+	size_t n;
+	const char *dir;
+	struct outfile history;
+	bool opened;
+	struct strlist made;		/* directories the writer created */
+	struct diag_deferred *held;
+	enum status wst;
+	size_t written;			/* years appended */
+	pthread_t thread;
+};
+
+static void pipe_done(void *ctx, size_t i, enum status st)
+{
+	struct pipe *pp = ctx;
+
+	pthread_mutex_lock(&pp->mu);
+	pp->st[i] = st;
+	pp->done[i] = true;
+	pthread_cond_broadcast(&pp->cv);
+	pthread_mutex_unlock(&pp->mu);
+}
+
+static void pipe_join(void *ctx)
+{
+	pthread_join(((struct pipe *)ctx)->thread, NULL);
+}
+
+static void *pipe_writer(void *arg)
+{
+	struct pipe *pp = arg;
+
+	diag_defer_begin();
+	for (size_t k = 0; k < pp->n; k++) {
+		size_t i = pp->order[k];
+		struct pay_year *y = &pp->years[i];
+
+		pthread_mutex_lock(&pp->mu);
+		while (!pp->done[i])
+			pthread_cond_wait(&pp->cv, &pp->mu);
+		pthread_mutex_unlock(&pp->mu);
+		if (pp->st[i] != ST_OK)
+			break;
+		if (!pp->opened) {
+			char *path = xasprintf("%s/%s", pp->dir, out_names[0]);
+
+			pp->wst = mkdirs_noted(pp->dir, &pp->made);
+			if (pp->wst == ST_OK)
+				pp->wst = outfile_open(&pp->history, path);
+			free(path);
+			if (pp->wst != ST_OK)
+				break;
+			pp->opened = true;
+			put_history_header(&pp->history);
+		}
+		outfile_write(&pp->history, y->history_csv, y->history_csv_len);
+		/* to disk while the rest is read; its memory to the next file */
+		outfile_start_sync(&pp->history);
+		free(y->history_csv);
+		y->history_csv = NULL;
+		y->history_csv_len = 0;
+		pp->written++;
+	}
+	pp->held = diag_defer_end();
+	return NULL;
+}
+
+/*
+ * The years' start years, from --year or the file names, and the paths
+ * in year order; false if a name gives none or two files give the same
+ * year (the read reports both).
+ */
+static bool year_order(char *const *paths, size_t n, int start_override,
+		       size_t *order)
+{
+	int *start = xcalloc(n ? n : 1, sizeof(*start));
+	bool ok = true;
+
+	for (size_t i = 0; i < n && ok; i++) {
+		start[i] = start_override > 0 ? start_override
+					      : pay_year_from_name(paths[i]);
+		ok = start[i] >= 0;
+	}
+	for (size_t i = 0; i < n && ok; i++) {
+		size_t j = i;
+
+		for (; j > 0 && start[order[j - 1]] > start[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
+		ok = j == 0 || start[order[j - 1]] != start[i];
+	}
+	free(start);
+	return ok;
+}
+
+enum status pay_import(const char *dir, struct pay_year *years,
+		       char *const *paths, size_t n, int start_override,
+		       const struct pay_colmap *m, struct pay_options *o,
+		       int argc, char **argv)
+{
+	struct pipe pp;
+	struct read_hook hook = { pipe_done, pipe_join, &pp, NULL };
+	size_t *order = xcalloc(n ? n : 1, sizeof(*order));
+	bool writing;
+	enum status st;
+
+	memset(&pp, 0, sizeof(pp));
+	pthread_mutex_init(&pp.mu, NULL);
+	pthread_cond_init(&pp.cv, NULL);
+	pp.done = xcalloc(n ? n : 1, sizeof(*pp.done));
+	pp.st = xcalloc(n ? n : 1, sizeof(*pp.st));
+	pp.years = years;
+	pp.order = order;
+	pp.n = n;
+	pp.dir = dir;
+	pp.wst = ST_OK;
+	o->format_history = true;
+	/*
+	 * Without a year for every file, or with two for one year, the read
+	 * fails (and says why): then there is nothing to write early.  Jobs
+	 * go in year order, so that the writer is seldom kept waiting.
+	 */
+	hook.order = order;
+	writing = n > 0 && (start_override <= 0 || n == 1) &&
+		  year_order(paths, n, start_override, order) &&
+		  pthread_create(&pp.thread, NULL, pipe_writer, &pp) == 0;
+	st = read_years(years, paths, n, start_override, m, o,
+			writing ? &hook : NULL);
+	if (st == ST_OK)
+		for (size_t i = 0; i < n; i++)
+			pay_report_rounding(&years[i], true);
+	if (writing && st == ST_OK) {
+		diag_replay(pp.held);	/* cannot create the folder or file */
+		pp.held = NULL;
+		if (pp.wst != ST_OK)
+			st = pp.wst;
+		else if (pp.written != n)
+			BUG("import: %zu of %zu years written", pp.written, n);
+	}
+	if (st == ST_OK) {
+		st = write_outputs(dir, years, n, m, o, argc, argv,
+				   writing ? &pp.history : NULL);
+		pp.opened = false;	/* published, or taken away */
+	}
+	if (pp.opened)
+		outfile_abort(&pp.history);
+	if (st != ST_OK)
+		rmdirs_noted(&pp.made);
+	diag_discard(pp.held);	/* the read failed: its output is moot */
+	strlist_release(&pp.made);
+	pthread_mutex_destroy(&pp.mu);
+	pthread_cond_destroy(&pp.cv);
+	free(pp.done);
+	free(pp.st);
+	free(order);
 	return st;
 }

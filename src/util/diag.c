@@ -182,6 +182,16 @@ struct diag_deferred *diag_defer_end(void)
 	return d;
 }
 
+void diag_discard(struct diag_deferred *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++)
+		free(d->rec[i].line);
+	free(d->rec);
+	free(d);
+}
+
 void diag_replay(struct diag_deferred *d)
 {
 	if (!d)
