@@ -42,6 +42,9 @@ struct csv_table {
 	char **norm;		/* n_cols normalised header names */
 	char *text;		/* all field text */
 	size_t text_len, text_alloc;
+	size_t readable;	/* bytes of text that may be read: text_len,
+				 * and CSV_STREAM_PAD zeros more during a
+				 * stream's row callback */
 	size_t alloc_cells;
 	bool had_bom;
 	bool had_crlf;
@@ -83,6 +86,9 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
  * handed to a callback as soon as it is complete and then forgotten, so
  * that memory stays the size of one row however long the file is.
  */
+/* Zero bytes after the text of a streamed row, for parsers that read ahead. */
+#define CSV_STREAM_PAD 32
+
 struct csv_sink {
 	/*
 	 * Called once, when the header record is complete and its names

@@ -205,6 +205,22 @@ struct pay_col {
 	bool is_local_es;	/* also summed into PAY_MEMO_LOCAL_ES */
 };
 
+/*
+ * The work for one column holding an amount, worked out once per file:
+ * the row loop adds the cell into slots of the row's sums (see
+ * pay_layout_build()) or, for a published figure, sets one.
+ */
+struct pay_amount_op {
+	uint32_t col;
+	int32_t split;		/* split class, or -1 */
+	uint8_t set;		/* 1: the value is the slot's, not added to it */
+	uint8_t n_slots;	/* 1 to 4 */
+	uint8_t slot[4];	/* PAY_SLOT_* or an enum pay_money */
+};
+
+/* Row sums beside the enum pay_money ones. */
+enum { PAY_SLOT_PARTS = PAY_N_MONEY, PAY_SLOT_LES_PARTS, PAY_N_SLOTS };
+
 struct pay_layout {
 	size_t n_cols;
 	struct pay_col *cols;	/* n_cols */
@@ -214,8 +230,8 @@ struct pay_layout {
 	bool has[PAY_N_MONEY];	/* which amounts the file carries */
 	bool has_pcn;		/* a PCN code column */
 	long first_les_part;	/* column of the first local ES part, or -1 */
-	size_t *amount_cols;	/* columns holding amounts, in order */
-	size_t n_amount_cols;
+	struct pay_amount_op *ops;	/* what to do with each amount column */
+	size_t n_ops;
 	size_t *other_cols;	/* text, contract, dispensing, list sizes */
 	size_t n_other_cols;
 	int *split_class;	/* per column, -1 = none (when split) */

@@ -247,6 +247,12 @@ static void stream_row(struct reader *r)
 {
 	struct csv_table *t = r->t;
 
+	if (t->text_len + CSV_STREAM_PAD > t->text_alloc) {
+		t->text_alloc = t->text_len + CSV_STREAM_PAD;
+		t->text = xrealloc(t->text, t->text_alloc);
+	}
+	memset(t->text + t->text_len, 0, CSV_STREAM_PAD);
+	t->readable = t->text_len + CSV_STREAM_PAD;
 	if (r->sink->row(r->sink->ctx, t, t->cells + t->n_cols) != 0) {
 		r->sink_st = ST_DATA;
 		r->failed = true;
@@ -407,26 +413,32 @@ static enum split split_plain(struct reader *r, unsigned char *text,
 	memset(text + len + 1, 0, SPLIT_SLACK);	/* defined bytes to read */
 	for (k = 0; k < len; k += 16) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + k));
-		unsigned keep = len - k >= 16 ? 0xffffu : (1u << (len - k)) - 1;
 		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
 				       _mm_cmpeq_epi8(v, cr), _mm_cmpeq_epi8(v, zero)));
 
-		if ((bad | (unsigned)_mm_movemask_epi8(v)) & keep)
+		bad |= (unsigned)_mm_movemask_epi8(v);
+		/* the line end and the slack after it are not the line's */
+		if (bad && (len - k >= 16 || (bad & ((1u << (len - k)) - 1))))
 			return SPLIT_BAD;
 	}
 	/* every byte may end a field: at most len + 1 of them */
 	ALLOC_GROW(t->cells, r->row_first_cell + len + 1, t->alloc_cells);
 	c = t->cells + r->row_first_cell;
+	/*
+	 * No mask for the end of the line: the bytes after it (CR or LF,
+	 * then the zeros of the slack) are neither commas nor quotes.
+	 */
 	for (k = 0; k < len;) {
 		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(text + k));
-		unsigned keep = len - k >= 16 ? 0xffffu : (1u << (len - k)) - 1;
-		unsigned commas, quotes;
+		unsigned commas = eq_mask(v, ','), quotes = eq_mask(v, '"');
 		bool resume = false;
 
-		if (start > k)	/* after a quoted field: start - k < 16 */
-			keep &= ~((1u << (start - k)) - 1);
-		commas = eq_mask(v, ',') & keep;
-		quotes = eq_mask(v, '"') & keep;
+		if (start > k) {	/* after a quoted field: start - k < 16 */
+			unsigned keep = ~((1u << (start - k)) - 1);
+
+			commas &= keep;
+			quotes &= keep;
+		}
 		while (commas | quotes) {
 			unsigned b = (unsigned)__builtin_ctz(commas | quotes);
 			size_t end = k + b;
@@ -480,10 +492,12 @@ static enum split split_plain(struct reader *r, unsigned char *text,
 		nf++;
 	}
 	text[len] = '\0';	/* over the CR or LF */
-	for (size_t f = 0; f < nf; f++) {
-		if (c[f].len > r->max_field) {
-			*too_long = f;
-			break;
+	if (len > r->max_field) {	/* else no field can be too long */
+		for (size_t f = 0; f < nf; f++) {
+			if (c[f].len > r->max_field) {
+				*too_long = f;
+				break;
+			}
 		}
 	}
 	*n_fields = nf;
@@ -786,6 +800,7 @@ static enum status read_mem(struct csv_table *t, const char *path,
 	}
 	if (st == ST_OK && !sink)
 		st = check_header(t);	/* a stream checked it before any row */
+	t->readable = t->text_len;
 	if (st != ST_OK)
 		csv_table_release(t);
 	return st;

@@ -272,7 +272,7 @@ void pay_layout_init(struct pay_layout *l)
 void pay_layout_release(struct pay_layout *l)
 {
 	free(l->cols);
-	free(l->amount_cols);
+	free(l->ops);
 	free(l->other_cols);
 	free(l->split_class);
 	pay_layout_init(l);
@@ -466,10 +466,15 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 		}
 	}
 	/* the row loop visits only the columns it uses, amounts apart */
-	l->amount_cols = xcalloc(t->n_cols, sizeof(*l->amount_cols));
+	l->ops = xcalloc(t->n_cols, sizeof(*l->ops));
 	l->other_cols = xcalloc(t->n_cols, sizeof(*l->other_cols));
 	for (size_t c = 0; c < t->n_cols; c++) {
-		switch (l->cols[c].role) {
+		const struct pay_col *pc = &l->cols[c];
+		struct pay_amount_op *op = &l->ops[l->n_ops];
+
+		op->col = (uint32_t)c;
+		op->split = l->split_class ? l->split_class[c] : -1;
+		switch (pc->role) {
 		case PAY_ROLE_INFO:
 		case PAY_ROLE_DERIVED:
 			break;
@@ -481,12 +486,33 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 			l->other_cols[l->n_other_cols++] = c;
 			break;
 		case PAY_ROLE_COMPONENT:
+			/* its category, the parts of the total, and its memo lines */
+			op->slot[op->n_slots++] = (uint8_t)pc->target;
+			op->slot[op->n_slots++] = PAY_SLOT_PARTS;
+			if (pc->is_vi)
+				op->slot[op->n_slots++] = PAY_MEMO_VI;
+			if (pc->is_local_es)
+				op->slot[op->n_slots++] = PAY_MEMO_LOCAL_ES;
+			l->n_ops++;
+			break;
 		case PAY_ROLE_LES_PART:
+			op->slot[op->n_slots++] = PAY_SLOT_LES_PARTS;
+			l->n_ops++;
+			break;
 		case PAY_ROLE_TOTAL:
 		case PAY_ROLE_DEDUCTIONS:
+			op->set = 1;
+			op->slot[op->n_slots++] = pc->role == PAY_ROLE_TOTAL
+							  ? PAY_TOTAL_PUBLISHED
+							  : PAY_DEDUCTIONS;
+			l->n_ops++;
+			break;
 		case PAY_ROLE_PCN_OUTSIDE:
 		case PAY_ROLE_COVID_OUTSIDE:
-			l->amount_cols[l->n_amount_cols++] = c;
+			op->slot[op->n_slots++] = pc->role == PAY_ROLE_PCN_OUTSIDE
+							  ? PAY_PCN_OUTSIDE
+							  : PAY_COVID_OUTSIDE;
+			l->n_ops++;
 			break;
 		}
 	}
@@ -731,9 +757,13 @@ struct pay_loader {
 	const struct csv_table *t;	/* the header (rows may be streamed) */
 	const struct pay_layout *l;
 	enum status st;
-	struct poolmap practices, ccgs;
+	struct poolmap practices, ccgs;	/* ccgs: code -> group */
 	struct mismatch *mm;
 	size_t n_mm, alloc_mm;
+	uint32_t *grp;		/* per practice: its CCG's group */
+	size_t grp_alloc;
+	uint32_t *grp_first;	/* per group: its first practice */
+	size_t n_grps, grp_first_alloc;
 };
 
 /* Reports "column 'H': 'value' <what><extra>" at the cell. */
@@ -759,7 +789,7 @@ static bool amount(struct pay_loader *ld, const struct csv_cell *cell,
 	const char *s = csv_text(ld->t, cell);
 	enum num_err e;
 
-	e = cell->off + MONEY_PARSE_PAD <= ld->t->text_len
+	e = cell->off + MONEY_PARSE_PAD <= ld->t->readable
 				 ? money_parse_padded(s, cell->len, NUM_ROUND_REJECT, out)
 				 : money_parse(s, cell->len, NUM_ROUND_REJECT, out);
 
@@ -807,15 +837,13 @@ static bool load_row(struct pay_loader *ld, const struct csv_cell *row,
 	const struct pay_layout *l = ld->l;
 	struct pay_year *y = ld->y;
 	bool ok = true, overflow = false;
-	int64_t v, parts = 0;
+	int64_t v, parts, sum[PAY_N_SLOTS] = { 0 };
 	int64_t *split = y->split ? y->split + (size_t)p->split_row * y->n_split : NULL;
 	const struct csv_cell *over_cell = NULL;	/* where a sum first overflowed */
 
-	*les_parts = 0;
-	for (size_t j = 0; j < l->n_amount_cols; j++) {
-		size_t c = l->amount_cols[j];
-		const struct csv_cell *cell = row + c;
-		const struct pay_col *pc = &l->cols[c];
+	for (size_t j = 0; j < l->n_ops; j++) {
+		const struct pay_amount_op *op = &l->ops[j];
+		const struct csv_cell *cell = row + op->col;
 
 		if (cell->len == 1 && t->text[cell->off] == '0')
 			continue;
@@ -823,44 +851,31 @@ static bool load_row(struct pay_loader *ld, const struct csv_cell *row,
 			ok = false;
 			continue;
 		}
-		switch (pc->role) {
-		case PAY_ROLE_COMPONENT:
-			overflow |= !add(&p->m[pc->target], v);
-			overflow |= !add(&parts, v);
-			if (split && l->split_class[c] >= 0)
-				overflow |= !add(&split[l->split_class[c]], v);
-			if (pc->is_vi)
-				overflow |= !add(&p->m[PAY_MEMO_VI], v);
-			if (pc->is_local_es)
-				overflow |= !add(&p->m[PAY_MEMO_LOCAL_ES], v);
-			break;
-		case PAY_ROLE_LES_PART:
-			overflow |= !add(les_parts, v);
-			break;
-		case PAY_ROLE_TOTAL:
-			p->m[PAY_TOTAL_PUBLISHED] = v;
-			break;
-		case PAY_ROLE_DEDUCTIONS:
-			p->m[PAY_DEDUCTIONS] = v;
-			break;
-		case PAY_ROLE_PCN_OUTSIDE:
-			overflow |= !add(&p->m[PAY_PCN_OUTSIDE], v);
-			break;
-		case PAY_ROLE_COVID_OUTSIDE:
-			overflow |= !add(&p->m[PAY_COVID_OUTSIDE], v);
-			break;
-		case PAY_ROLE_INFO:
-		case PAY_ROLE_DERIVED:
-		case PAY_ROLE_TEXT:
-		case PAY_ROLE_CONTRACT:
-		case PAY_ROLE_DISPENSING:
-		case PAY_ROLE_REGISTERED:
-		case PAY_ROLE_WEIGHTED:
-			break;
+		if (op->set) {
+			sum[op->slot[0]] = v;
+			continue;
 		}
+		switch (op->n_slots) {
+		case 4:
+			overflow |= !add(&sum[op->slot[3]], v);
+			/* fall through */
+		case 3:
+			overflow |= !add(&sum[op->slot[2]], v);
+			/* fall through */
+		case 2:
+			overflow |= !add(&sum[op->slot[1]], v);
+			/* fall through */
+		default:
+			overflow |= !add(&sum[op->slot[0]], v);
+		}
+		if (split && op->split >= 0)
+			overflow |= !add(&split[op->split], v);
 		if (overflow && !over_cell)
 			over_cell = cell;
 	}
+	memcpy(p->m, sum, sizeof(p->m));
+	parts = sum[PAY_SLOT_PARTS];
+	*les_parts = sum[PAY_SLOT_LES_PARTS];
 	if (!overflow && !add(&y->parts_sum, parts)) {
 		struct srcloc loc;
 
@@ -1018,6 +1033,64 @@ static void sort_by_keys(void *base, size_t n, size_t sz, struct sort_key *k)
 }
 
 /*
+ * Sorts y's practices by CCG code, then practice code.  grp[i] is the
+ * group (CCG) of practice i and first[g] the first practice of group g:
+ * the groups are put in code order and the practices dealt out to them
+ * in file order (a counting sort), which is already practice code order
+ * in the published files; a group that is not gets sorted on its own.
+ */
+static void sort_practices(struct pay_year *y, const uint32_t *grp,
+			   const uint32_t *first, size_t n_grps)
+{
+	struct sort_key *k = xreallocarray(NULL, (n_grps > y->n ? n_grps : y->n) + 1,
+					   sizeof(*k));
+	size_t *at = xcalloc(n_grps + 1, sizeof(*at));
+	uint32_t *rank = xreallocarray(NULL, n_grps + 1, sizeof(*rank));
+	size_t *order = xreallocarray(NULL, y->n + 1, sizeof(*order));
+	struct pay_practice *tmp;
+
+	if (y->n < 2)
+		goto out;
+	for (size_t g = 0; g < n_grps; g++)
+		k[g] = make_key(pay_text(y, &y->p[first[g]], PAY_CCG_CODE), "", g);
+	qsort(k, n_grps, sizeof(*k), by_key);
+	for (size_t r = 0; r < n_grps; r++)
+		rank[k[r].idx] = (uint32_t)r;
+	for (size_t i = 0; i < y->n; i++)
+		at[rank[grp[i]] + 1]++;
+	for (size_t r = 0; r < n_grps; r++)
+		at[r + 1] += at[r];
+	for (size_t i = 0; i < y->n; i++)
+		order[at[rank[grp[i]]]++] = i;
+	/* at[r] is now the end of group r */
+	for (size_t r = 0, lo = 0; r < n_grps; lo = at[r++]) {
+		bool sorted = true;
+
+		for (size_t i = lo + 1; i < at[r] && sorted; i++)
+			sorted = strcmp(pay_text(y, &y->p[order[i - 1]], PAY_PRACTICE_CODE),
+					pay_text(y, &y->p[order[i]], PAY_PRACTICE_CODE)) < 0;
+		if (sorted)
+			continue;
+		for (size_t i = lo; i < at[r]; i++)
+			k[i - lo] = make_key(pay_text(y, &y->p[order[i]], PAY_PRACTICE_CODE),
+					     "", order[i]);
+		qsort(k, at[r] - lo, sizeof(*k), by_key);
+		for (size_t i = lo; i < at[r]; i++)
+			order[i] = k[i - lo].idx;
+	}
+	tmp = xreallocarray(NULL, y->n, sizeof(*tmp));
+	for (size_t i = 0; i < y->n; i++)
+		tmp[i] = y->p[order[i]];
+	memcpy(y->p, tmp, y->n * sizeof(*tmp));
+	free(tmp);
+out:
+	free(k);
+	free(at);
+	free(rank);
+	free(order);
+}
+
+/*
  * Settles the practices whose parts differ from their total: errors in
  * a file with pence; in a whole-pound file, kept per CCG when within
  * the rounding of the amounts involved (each cell, the total included,
@@ -1134,7 +1207,7 @@ bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row)
 	struct pay_practice *p;
 	int64_t les_parts, parts = 0;
 	bool found;
-	uint32_t *first;
+	uint32_t *first, gid;
 
 	reserve_practice(y);
 	p = &y->p[y->n];
@@ -1161,18 +1234,33 @@ bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row)
 			pay_text(y, p, PAY_PRACTICE_CODE), *first);
 		ld->st = ST_DATA;
 	}
-	first = poolmap_put(&ld->ccgs, p->text[PAY_CCG_CODE], (uint32_t)y->n, &found);
-	if (found && strcmp(pay_text(y, p, PAY_CCG_NAME),
-			    pay_text(y, &y->p[*first], PAY_CCG_NAME)) != 0) {
-		struct srcloc loc;
+	first = poolmap_put(&ld->ccgs, p->text[PAY_CCG_CODE],
+			    (uint32_t)ld->n_grps, &found);
+	gid = *first;
+	if (!found) {
+		ALLOC_GROW(ld->grp_first, ld->n_grps + 1, ld->grp_first_alloc);
+		ld->grp_first[ld->n_grps++] = (uint32_t)y->n;
+	} else {
+		const struct pay_practice *fp = &y->p[ld->grp_first[gid]];
 
-		csv_loc(t, row + l->text_col[PAY_CCG_NAME], &loc);
-		diag_at(DIAG_ERROR, &loc,
-			"CCG '%s' is named '%s' here but '%s' on line %u",
-			pay_text(y, p, PAY_CCG_CODE), pay_text(y, p, PAY_CCG_NAME),
-			pay_text(y, &y->p[*first], PAY_CCG_NAME), y->p[*first].line);
-		ld->st = ST_DATA;
+		if (strcmp(pay_text(y, p, PAY_CCG_NAME),
+			   pay_text(y, fp, PAY_CCG_NAME)) != 0) {
+			struct srcloc loc;
+
+			csv_loc(t, row + l->text_col[PAY_CCG_NAME], &loc);
+			diag_at(DIAG_ERROR, &loc,
+				"CCG '%s' is named '%s' here but '%s' on line %u",
+				pay_text(y, p, PAY_CCG_CODE), pay_text(y, p, PAY_CCG_NAME),
+				pay_text(y, fp, PAY_CCG_NAME), fp->line);
+			ld->st = ST_DATA;
+		} else {
+			/* one copy of a CCG's code and name: compared by offset */
+			p->text[PAY_CCG_CODE] = fp->text[PAY_CCG_CODE];
+			p->text[PAY_CCG_NAME] = fp->text[PAY_CCG_NAME];
+		}
 	}
+	ALLOC_GROW(ld->grp, y->n + 1, ld->grp_alloc);
+	ld->grp[y->n] = gid;
 	if (l->first_les_part >= 0 && les_parts != p->m[PAY_MEMO_LOCAL_ES]) {
 		struct srcloc loc;
 		char a[MONEY_BUFSZ], b[MONEY_BUFSZ], d[MONEY_BUFSZ];
@@ -1212,20 +1300,17 @@ enum status pay_load_end(struct pay_loader *ld, enum status read_st)
 	st = status_worst(read_st, ld->st);
 	if (st == ST_OK && diag_limit_reached())
 		st = ST_DATA;
-	free(ld);
 	if (st != ST_OK) {
+		free(ld->grp);
+		free(ld->grp_first);
+		free(ld);
 		pay_year_release(y);
 		return st;
 	}
-	{
-		struct sort_key *k = xreallocarray(NULL, y->n + 1, sizeof(*k));
-
-		for (size_t i = 0; i < y->n; i++)
-			k[i] = make_key(pay_text(y, &y->p[i], PAY_CCG_CODE),
-					pay_text(y, &y->p[i], PAY_PRACTICE_CODE), i);
-		sort_by_keys(y->p, y->n, sizeof(*y->p), k);
-		free(k);
-	}
+	sort_practices(y, ld->grp, ld->grp_first, ld->n_grps);
+	free(ld->grp);
+	free(ld->grp_first);
+	free(ld);
 	st = pay_year_ccgs(y, &y->ccgs, &y->n_ccgs);
 	if (st != ST_OK) {
 		pay_year_release(y);
@@ -1287,7 +1372,7 @@ enum status pay_year_ccgs(const struct pay_year *y, struct pay_ccg **out,
 		const struct pay_practice *p = &y->p[i];
 		const char *code = pay_text(y, p, PAY_CCG_CODE);
 
-		if (n == 0 || strcmp(c[n - 1].code, code) != 0) {
+		if (n == 0 || (c[n - 1].code != code && strcmp(c[n - 1].code, code) != 0)) {
 			ALLOC_GROW(c, n + 1, alloc);
 			memset(&c[n], 0, sizeof(c[n]));
 			c[n].code = code;

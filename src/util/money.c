@@ -260,84 +260,6 @@ enum num_err money_parse(const char *s, size_t len, enum num_round rule,
 	return fixed_parse(s, len, 2, rule, pence);
 }
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-/*
- * The value of the k (1..8) decimal digits at p, reading 8 bytes, or
- * UINT64_MAX if one of the k is not a digit: the digits are moved to the
- * top of a word, padded with '0' below, checked all at once and
- * combined in three multiplications (the method of simdjson's
- * parse_eight_digits_unrolled).
- */
-static inline uint64_t eight_digits(const char *p, size_t k)
-{
-	uint64_t w;
-
-	memcpy(&w, p, 8);
-	if (k < 8)
-		w = (w << (8 * (8 - k))) | (0x3030303030303030ULL >> (8 * k));
-	if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
-	     (((w + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) >> 4)) !=
-	    0x3333333333333333ULL)
-		return UINT64_MAX;
-	w = (w & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
-	w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
-	return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32) & 0xFFFFFFFFULL;
-}
-
-/* Kept out of line so the short path needs no registers saved. */
-static __attribute__((noinline)) enum num_err
-parse_full(const char *s, size_t len, enum num_round rule, int64_t *pence)
-{
-	return money_parse(s, len, rule, pence);
-}
-
-enum num_err money_parse_padded(const char *s, size_t len,
-				enum num_round rule, int64_t *pence)
-{
-	bool neg = s[0] == '-';
-	const char *p = s + neg;
-	size_t n = len - neg, n_int = n;
-	uint64_t ip, frac = 0;
-
-	if (len == 0 || n == 0 || n > 16)
-		goto full;
-	if (n >= 3 && p[n - 3] == '.') {
-		if (!is_digit(p[n - 2]) || !is_digit(p[n - 1]))
-			goto full;
-		frac = (uint64_t)(p[n - 2] - '0') * 10 + (uint64_t)(p[n - 1] - '0');
-		n_int = n - 3;
-	} else if (n >= 2 && p[n - 2] == '.') {
-		if (!is_digit(p[n - 1]))
-			goto full;
-		frac = (uint64_t)(p[n - 1] - '0') * 10;
-		n_int = n - 2;
-	}
-	if (n_int == 0)
-		goto full;
-	if (n_int <= 8) {
-		ip = eight_digits(p, n_int);
-	} else {
-		uint64_t hi = eight_digits(p, n_int - 8);
-		uint64_t lo = eight_digits(p + n_int - 8, 8);
-
-		ip = hi == UINT64_MAX || lo == UINT64_MAX ? UINT64_MAX
-							  : hi * 100000000 + lo;
-	}
-	if (ip == UINT64_MAX)
-		goto full;
-	ip = ip * 100 + frac;	/* < 10^18: no overflow */
-	*pence = neg ? -(int64_t)ip : (int64_t)ip;
-	return NUM_OK;
-full:
-	return parse_full(s, len, rule, pence);
-}
-#else
-enum num_err money_parse_padded(const char *s, size_t len,
-				enum num_round rule, int64_t *pence)
-{
-	return money_parse(s, len, rule, pence);
-}
-#endif
 
 const char *num_reason(enum num_err e)
 {
@@ -375,6 +297,47 @@ static const char digit_pairs[] =
 	"50515253545556575859606162636465666768697071727374"
 	"75767778798081828384858687888990919293949596979899";
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * The 8 decimal digits of v (< 10^8, leading zeros included) as ASCII,
+ * first digit in the lowest byte: v is split into halves of 4 digits,
+ * pairs and single digits, all lanes at once, with multiplications by
+ * reciprocals that are exact in these ranges (the SWAR method of
+ * well-known fast integer printers).
+ */
+static inline uint64_t ascii8(uint32_t v)
+{
+	uint64_t x = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
+	uint64_t q = ((x * 10486) >> 20) & 0x0000007F0000007FULL;	/* / 100 */
+
+	x = ((x - q * 100) << 16) | q;
+	q = ((x * 103) >> 10) & 0x000F000F000F000FULL;	/* / 10 */
+	x = ((x - q * 10) << 8) | q;
+	return x + 0x3030303030303030ULL;
+}
+
+/*
+ * put_fixed() for ip < 10^8 and 0 or 2 decimals (fp < 100): the
+ * integer part's digits written with one 8-byte store, shifted so
+ * that its leading zeros fall off.  buf has room for 8 + 3 bytes.
+ */
+static inline size_t put_small(char *buf, uint32_t ip, unsigned nd,
+			       unsigned decimals, uint32_t fp)
+{
+	uint64_t w = ascii8(ip) >> (8 * (8 - nd));
+
+	memcpy(buf, &w, 8);
+	if (decimals) {
+		buf[nd] = '.';
+		buf[nd + 1] = digit_pairs[2 * fp];
+		buf[nd + 2] = digit_pairs[2 * fp + 1];
+		nd += 3;
+	}
+	buf[nd] = '\0';
+	return nd;
+}
+#endif
+
 /* Writes the magnitude m with `decimals` digits after the point. */
 static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 			bool separators)
@@ -411,6 +374,10 @@ static size_t put_fixed(char *buf, uint64_t m, unsigned decimals,
 
 		nd += nd < 19 && ip >= pow10[nd];
 		nd += nd == 0;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+		if (nd <= 8 && decimals <= 2 && decimals != 1)
+			return put_small(buf, (uint32_t)ip, nd, decimals, (uint32_t)fp);
+#endif
 		p = buf + nd;
 		n = nd;
 		/* 64-bit division by 100 costs twice the 32-bit one */

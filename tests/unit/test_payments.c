@@ -676,6 +676,53 @@ static void test_payments_loader_takes_more_rows_than_its_hint(void **state)
 	free(text);
 }
 
+/*
+ * Practices come out by CCG code, then practice code, whatever order
+ * the file lists them in: here CCGs interleave and, within 00K, the
+ * codes run backwards (the published files list them by practice code,
+ * which the sort takes as it comes).  Each row pays its own amount, so
+ * the CCG totals show the rows were kept with their amounts.
+ */
+static void test_payments_sorts_practices_by_ccg_then_code_whatever_the_file_order(void **state)
+{
+	static const char text[] =
+		"CCG Code,CCG NAME,Practice Code,Number of Registered Patients (Last Known Figure),"
+		"Number of Weighted Patients (Last Known Figure),Global Sum,"
+		"Total NHS Payments to General Practice\n"
+		"00M,NHS M CCG,A81001,10,10,1.00,1.00\n"
+		"00K,NHS K CCG,C81009,10,10,2.00,2.00\n"
+		"00M,NHS M CCG,A81000,10,10,4.00,4.00\n"
+		"00K,NHS K CCG,B81005,10,10,8.00,8.00\n"
+		"00K,NHS K CCG,A81007,10,10,16.00,16.00\n"
+		"00A,NHS A CCG,Z99999,10,10,32.00,32.00\n";
+	static const char *const want[][2] = {
+		{ "00A", "Z99999" }, { "00K", "A81007" }, { "00K", "B81005" },
+		{ "00K", "C81009" }, { "00M", "A81000" }, { "00M", "A81001" },
+	};
+	struct fixture *f = *state;
+	struct csv_table t;
+	struct pay_layout l;
+
+	csv_table_init(&t);
+	pay_layout_init(&l);
+	pay_year_release(&f->y);
+	assert_int_equal(csv_read_mem(&t, "16-17.csv", text, strlen(text), NULL), ST_OK);
+	assert_int_equal(pay_layout_build(&l, &t, &f->m, &f->o), ST_OK);
+	assert_int_equal(pay_year_load(&f->y, &t, &l, 2016), ST_OK);
+	assert_int_equal(f->y.n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		assert_string_equal(pay_text(&f->y, &f->y.p[i], PAY_CCG_CODE), want[i][0]);
+		assert_string_equal(pay_text(&f->y, &f->y.p[i], PAY_PRACTICE_CODE), want[i][1]);
+	}
+	assert_int_equal(f->y.n_ccgs, 3);
+	assert_pence_eq(f->y.ccgs[0].m[PAY_TOTAL_PUBLISHED], 3200);	/* 00A: 32.00 */
+	assert_pence_eq(f->y.ccgs[1].m[PAY_TOTAL_PUBLISHED], 2600);	/* 00K: 2 + 8 + 16 */
+	assert_pence_eq(f->y.ccgs[2].m[PAY_TOTAL_PUBLISHED], 500);	/* 00M: 1 + 4 */
+	assert_string_equal(f->y.ccgs[1].name, "NHS K CCG");
+	pay_layout_release(&l);
+	csv_table_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -698,6 +745,7 @@ int main(void)
 		cmocka_unit_test(test_payments_builtin_table_knows_every_published_header),
 		cmocka_unit_test(test_payments_streamed_file_loads_as_the_whole_table_does),
 		cmocka_unit_test(test_payments_loader_takes_more_rows_than_its_hint),
+		cmocka_unit_test(test_payments_sorts_practices_by_ccg_then_code_whatever_the_file_order),
 	};
 
 	return cmocka_run_group_tests_name("payments", tests, setup, teardown);
