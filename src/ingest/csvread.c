@@ -11,9 +11,13 @@
  */
 #include <csv.h>
 #include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "csvread.h"
@@ -706,6 +710,43 @@ static enum status parse(struct reader *r, struct csv_parser *p, size_t start)
 	return r->failed ? ST_DATA : ST_OK;
 }
 
+/*
+ * A file is read through a private read-only mapping (no copy of its
+ * bytes).  If it shrinks meanwhile (truncated by another program), a
+ * read past its new end raises SIGBUS; the handler takes this thread
+ * back to read_file(), which reports an I/O error, if the address is in
+ * the mapping this thread is reading, and otherwise lets the signal
+ * kill the process as it would have.
+ */
+static _Thread_local struct {
+	const char *lo, *hi;		/* the mapping being read */
+	sigjmp_buf *jb;			/* where to go on SIGBUS in it */
+	struct csv_parser parser;	/* read_mem()'s, to free then */
+	bool parser_live;
+} mapped;
+
+static void on_sigbus(int sig, siginfo_t *si, void *uc)
+{
+	const char *a = si->si_addr;
+
+	(void)uc;
+	if (mapped.jb && a >= mapped.lo && a < mapped.hi)
+		siglongjmp(*mapped.jb, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_sigbus(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = on_sigbus;
+	sa.sa_flags = SA_SIGINFO;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGBUS, &sa, NULL);
+}
+
 static enum status read_mem(struct csv_table *t, const char *path,
 			    const char *buf, size_t len,
 			    const struct csv_opts *opts,
@@ -713,7 +754,9 @@ static enum status read_mem(struct csv_table *t, const char *path,
 {
 	struct csv_opts defaults = { 0, false };
 	struct reader r;
-	struct csv_parser p;
+	struct csv_parser local;
+	/* a mapped read keeps its parser where a SIGBUS cannot lose it */
+	struct csv_parser *p = mapped.jb ? &mapped.parser : &local;
 	size_t start = 0;
 	enum status st;
 	unsigned long errors_before = diag_error_count();
@@ -763,12 +806,13 @@ static enum status read_mem(struct csv_table *t, const char *path,
 	}
 	t->final_newline = buf[len - 1] == '\n' || buf[len - 1] == '\r';
 
-	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+	if (csv_init(p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
 		csv_table_release(t);
 		return ST_INTERNAL;
 	}
-	csv_set_space_func(&p, no_space);
-	st = parse(&r, &p, start);
+	mapped.parser_live = mapped.jb != NULL;
+	csv_set_space_func(p, no_space);
+	st = parse(&r, p, start);
 	if (st == ST_OK) {
 		r.chunk_end = len + 1;
 		/* "a,b,": the empty last field starts at the end of input */
@@ -777,7 +821,7 @@ static enum status read_mem(struct csv_table *t, const char *path,
 			r.field_line = r.line;
 			r.field_col = (unsigned long)(len - r.line_start + 1);
 		}
-		if (csv_fini(&p, on_field, on_record, &r) != 0) {
+		if (csv_fini(p, on_field, on_record, &r) != 0) {
 			struct srcloc loc = { t->path, r.field_line, r.field_col };
 
 			diag_at(DIAG_ERROR, &loc, "unterminated quoted field");
@@ -786,7 +830,8 @@ static enum status read_mem(struct csv_table *t, const char *path,
 			st = ST_DATA;
 		}
 	}
-	csv_free(&p);
+	mapped.parser_live = false;
+	csv_free(p);
 	if (r.sink_st != ST_OK)
 		st = r.sink_st;	/* the header or a row stopped the stream */
 	if (st == ST_OK && diag_error_count() != errors_before)
@@ -821,6 +866,44 @@ enum status csv_stream_mem(struct csv_table *t, const char *path,
 	return read_mem(t, path, buf, len, opts, sink);
 }
 
+/*
+ * read_mem() over the len bytes of the regular file open on fd, mapped
+ * (see `mapped` above).  Returns ST_INTERNAL, having done nothing, if
+ * the file cannot be mapped, for the caller to read it instead.
+ */
+static enum status read_mapped(struct csv_table *t, const char *path, int fd,
+			       size_t len, const struct csv_opts *opts,
+			       const struct csv_sink *sink)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	sigjmp_buf jb;
+	volatile enum status st = ST_INTERNAL;
+
+	if (m == MAP_FAILED)
+		return ST_INTERNAL;
+	(void)madvise(m, len, MADV_SEQUENTIAL);
+	pthread_once(&once, install_sigbus);
+	if (sigsetjmp(jb, 1) == 0) {
+		mapped.lo = m;
+		mapped.hi = m + len;
+		mapped.jb = &jb;
+		st = read_mem(t, path, m, len, opts, sink);
+	} else {
+		/* SIGBUS: the file is shorter than when it was mapped */
+		if (mapped.parser_live)
+			csv_free(&mapped.parser);
+		mapped.parser_live = false;
+		csv_table_release(t);
+		diag_error("cannot read '%s': it shrank while being read "
+			   "(changed by another program?)", path);
+		st = ST_IO;
+	}
+	mapped.jb = NULL;
+	munmap(m, len);
+	return st;
+}
+
 static enum status read_file(struct csv_table *t, const char *path,
 			     const struct csv_opts *opts,
 			     const struct csv_sink *sink)
@@ -843,9 +926,16 @@ static enum status read_file(struct csv_table *t, const char *path,
 			diag_error("cannot open '%s': %s", path, strerror(EISDIR));
 			return ST_NOINPUT;
 		}
-		/* one allocation when the size is known (a regular file) */
+		/* a regular file is mapped, not copied */
 		if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) &&
-		    sb.st_size > 0 && (uintmax_t)sb.st_size < SIZE_MAX - 65536) {
+		    sb.st_size > 0 && (uintmax_t)sb.st_size < UINT32_MAX) {
+			st = read_mapped(t, path, fileno(f), (size_t)sb.st_size,
+					 opts, sink);
+			if (st != ST_INTERNAL) {
+				fclose(f);
+				return st;
+			}
+			/* no mapping to be had: read it */
 			alloc = (size_t)sb.st_size + 65536;
 			buf = xmalloc(alloc);
 		}

@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "helpers.h"
@@ -264,6 +266,66 @@ static void test_csvread_reports_a_missing_file(void **state)
 	assert_string_equal(capture_end(), "pcbudget: error: cannot open '/': Is a directory\n");
 }
 
+static const char *shrink_path;
+
+/* A sink whose header callback cuts the file down to its header. */
+static enum status shrink_on_header(void *ctx, const struct csv_table *t,
+				    size_t max_rows)
+{
+	(void)ctx, (void)t, (void)max_rows;
+	assert_int_equal(truncate(shrink_path, 6), 0);
+	return ST_OK;
+}
+
+static int count_row(void *ctx, const struct csv_table *t,
+		     const struct csv_cell *row)
+{
+	(void)t, (void)row;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+/*
+ * Files are read through a mapping: one cut short by another program
+ * while it is read (here: down to its header, as soon as the header has
+ * been read) must give a located I/O error, not kill the process with
+ * SIGBUS, and the same file read whole must give all its rows.
+ */
+static void test_csvread_reports_a_file_that_shrinks_while_it_is_read(void **state)
+{
+	char path[] = "/tmp/pcbudget-shrink-XXXXXX";
+	int fd = mkstemp(path);
+	FILE *f;
+	size_t rows = 0;
+	const struct csv_sink sink = { shrink_on_header, count_row, &rows };
+	struct csv_table t;
+	char want[256];
+
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("a,b,c\n", f);
+	for (int i = 0; i < 20000; i++)		/* about 300 KiB: many pages */
+		fprintf(f, "%d,x%d,%d.50\n", i, i, i);
+	assert_int_equal(fclose(f), 0);
+
+	csv_table_init(&t);
+	assert_int_equal(csv_read_file(&t, path, NULL), ST_OK);
+	assert_int_equal(t.n_rows, 20000);
+	csv_table_release(&t);
+
+	shrink_path = path;
+	capture_begin();
+	assert_int_equal(csv_stream_file(&t, path, NULL, &sink), ST_IO);
+	snprintf(want, sizeof(want), "pcbudget: error: cannot read '%s': it shrank "
+		 "while being read (changed by another program?)\n", path);
+	assert_string_equal(capture_end(), want);
+	assert_true(rows < 20000);
+	assert_null(t.cells);	/* released */
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -278,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_csvread_finds_columns_by_normalised_name),
 		cmocka_unit_test(test_csvread_accepts_a_header_only_file_when_allowed),
 		cmocka_unit_test(test_csvread_reports_a_missing_file),
+		cmocka_unit_test(test_csvread_reports_a_file_that_shrinks_while_it_is_read),
 	};
 
 	return cmocka_run_group_tests_name("csvread", tests, NULL, NULL);
