@@ -882,7 +882,7 @@ static enum status read_mapped(struct csv_table *t, const char *path, int fd,
 
 	if (m == MAP_FAILED)
 		return ST_INTERNAL;
-	(void)madvise(m, len, MADV_SEQUENTIAL);
+	(void)madvise(m, len, MADV_WILLNEED);	/* read ahead if it is not cached */
 	pthread_once(&once, install_sigbus);
 	if (sigsetjmp(jb, 1) == 0) {
 		mapped.lo = m;
