@@ -57,7 +57,7 @@ else
 Q := @
 endif
 
-.PHONY: all deps example test unit cli-test check bench install uninstall \
+.PHONY: all deps example test unit cli-test check tsan bench install uninstall \
         clean hdrcheck format memcheck fuzz fuzz-build
 all: $(BUILD)/pcbudget
 
@@ -135,6 +135,12 @@ test: $(BUILD)/pcbudget $(TEST_BIN) $(BUILD)/fault.so
 SAN := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 check:
 	$(MAKE) BUILD=build-san CFLAGS="$(SAN)" LDFLAGS="$(SAN)" test
+
+# ThreadSanitizer over the threaded import (tests/tsan/import.sh).
+TSAN := -O1 -g -fno-omit-frame-pointer -fsanitize=thread
+tsan:
+	$(MAKE) BUILD=build-tsan CFLAGS="$(TSAN)" LDFLAGS="$(TSAN)" build-tsan/pcbudget
+	@sh tests/tsan/import.sh
 
 bench: $(BUILD)/pcbudget $(BENCH_BIN)
 	@BUILD=$(BUILD) sh tests/bench/run.sh

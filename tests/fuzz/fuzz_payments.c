@@ -9,6 +9,9 @@
  * leak, overflow or fail a control check (ST_INTERNAL is a bug).  An
  * imported year must hold its practices sorted, every text offset
  * inside the pool, and national totals equal to the sum of the CCGs.
+ * The same bytes streamed row by row (csv_stream_mem() into
+ * pay_load_begin/row/end, as pay_read_year() does) must be imported
+ * or rejected alike, into the very same year.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +55,53 @@ static void check_year(const struct pay_year *y)
 			abort();
 }
 
+/* The sink pay_read_year() uses, over the fuzz input. */
+struct stream {
+	const struct pay_colmap *m;
+	const struct pay_options *o;
+	struct pay_layout l;
+	struct pay_year *y;
+	struct pay_loader *ld;
+};
+
+static enum status on_header(void *ctx, const struct csv_table *t,
+			     size_t max_rows)
+{
+	struct stream *s = ctx;
+	enum status st = pay_layout_build(&s->l, t, s->m, s->o);
+
+	if (st == ST_OK)
+		s->ld = pay_load_begin(s->y, t, &s->l, 2016, max_rows);
+	return st;
+}
+
+static int on_row(void *ctx, const struct csv_table *t,
+		  const struct csv_cell *row)
+{
+	(void)t;
+	return !pay_load_row(((struct stream *)ctx)->ld, row);
+}
+
+static void same_year(const struct pay_year *a, const struct pay_year *b)
+{
+	if (a->n != b->n || a->n_ccgs != b->n_ccgs || a->pool_len != b->pool_len ||
+	    a->whole_pounds != b->whole_pounds || a->parts_sum != b->parts_sum ||
+	    a->n_rounding != b->n_rounding ||
+	    memcmp(a->pool, b->pool, a->pool_len) != 0 ||
+	    memcmp(&a->national.m, &b->national.m, sizeof(a->national.m)) != 0)
+		abort();
+	for (size_t i = 0; i < a->n; i++)
+		if (memcmp(a->p[i].text, b->p[i].text, sizeof(a->p[i].text)) != 0 ||
+		    memcmp(a->p[i].m, b->p[i].m, sizeof(a->p[i].m)) != 0 ||
+		    a->p[i].registered != b->p[i].registered ||
+		    a->p[i].weighted != b->p[i].weighted || a->p[i].line != b->p[i].line)
+			abort();
+	for (size_t c = 0; c < a->n_ccgs; c++)
+		if (strcmp(a->ccgs[c].code, b->ccgs[c].code) != 0 ||
+		    memcmp(a->ccgs[c].m, b->ccgs[c].m, sizeof(a->ccgs[c].m)) != 0)
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
@@ -84,6 +134,28 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_year(&y);
 	else if (st != ST_DATA)
 		abort();
+	{
+		struct pay_year ys;
+		struct stream s = { &m, &o, { 0 }, &ys, NULL };
+		const struct csv_sink sink = { on_header, on_row, &s };
+		struct csv_table h;
+		enum status ss;
+
+		diag_reset();
+		pay_year_init(&ys);
+		pay_layout_init(&s.l);
+		csv_table_init(&h);
+		ss = csv_stream_mem(&h, "16-17.csv", (const char *)data, size, NULL, &sink);
+		if (s.ld)
+			ss = pay_load_end(s.ld, ss);
+		if (ss != st)
+			abort();
+		if (ss == ST_OK)
+			same_year(&y, &ys);
+		pay_year_release(&ys);
+		pay_layout_release(&s.l);
+		csv_table_release(&h);
+	}
 	pay_year_release(&y);
 	pay_layout_release(&l);
 	csv_table_release(&t);
