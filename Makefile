@@ -33,11 +33,18 @@ PKGS     := gsl inih jansson nettle xlsxwriter sqlite3
 # Lazy (=), so that "make deps test" works on a machine where pkg-config
 # and the libraries arrive only during the deps step.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libxlsxwriter is not linked but opened when the first workbook is
+# written (src/report/xlsx_lib.c), by the SONAME of the library the
+# compiler would link.
+LINK_PKGS  = $(filter-out xlsxwriter,$(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
+XLSX_SONAME = $(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" 2>/dev/null | \
+	awk '$$1 == "SONAME" { print $$2 }')
 
 ALL_CPPFLAGS := -Iinclude -DPCBUDGET_VERSION='"$(VERSION)"' -MMD -MP $(CPPFLAGS)
+$(BUILD)/src/report/xlsx_lib.o: ALL_CPPFLAGS += $(if $(XLSX_SONAME),-DXLSXWRITER_SONAME='"$(XLSX_SONAME)"')
 ALL_CFLAGS   = $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
-LIBS         = -lcsv $(PKG_LIBS) -lm
+LIBS         = -lcsv $(PKG_LIBS) -lm -ldl
 ALL_LDFLAGS  := -fopenmp $(LDFLAGS)
 
 SRC      := $(sort $(wildcard src/*/*.c))

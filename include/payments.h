@@ -214,12 +214,13 @@ struct pay_amount_op {
 	uint32_t col;
 	int32_t split;		/* split class, or -1 */
 	uint8_t set;		/* 1: the value is the slot's, not added to it */
-	uint8_t n_slots;	/* 1 to 4 */
-	uint8_t slot[4];	/* PAY_SLOT_* or an enum pay_money */
+	uint8_t in_parts;	/* 1: also one of the parts of the total */
+	uint8_t n_slots;	/* 1 to 3 */
+	uint8_t slot[3];	/* PAY_SLOT_* or an enum pay_money */
 };
 
 /* Row sums beside the enum pay_money ones. */
-enum { PAY_SLOT_PARTS = PAY_N_MONEY, PAY_SLOT_LES_PARTS, PAY_N_SLOTS };
+enum { PAY_SLOT_LES_PARTS = PAY_N_MONEY, PAY_N_SLOTS };
 
 struct pay_layout {
 	size_t n_cols;

@@ -488,7 +488,7 @@ enum status pay_layout_build(struct pay_layout *l, const struct csv_table *t,
 		case PAY_ROLE_COMPONENT:
 			/* its category, the parts of the total, and its memo lines */
 			op->slot[op->n_slots++] = (uint8_t)pc->target;
-			op->slot[op->n_slots++] = PAY_SLOT_PARTS;
+			op->in_parts = 1;
 			if (pc->is_vi)
 				op->slot[op->n_slots++] = PAY_MEMO_VI;
 			if (pc->is_local_es)
@@ -783,6 +783,7 @@ static void cell_error(struct pay_loader *ld, const struct csv_cell *cell,
 	ld->st = ST_DATA;
 }
 
+/* Parses an amount cell into *out; reports a bad one at the cell. */
 static bool amount(struct pay_loader *ld, const struct csv_cell *cell,
 		   int64_t *out)
 {
@@ -792,12 +793,8 @@ static bool amount(struct pay_loader *ld, const struct csv_cell *cell,
 	e = cell->off + MONEY_PARSE_PAD <= ld->t->readable
 				 ? money_parse_padded(s, cell->len, NUM_ROUND_REJECT, out)
 				 : money_parse(s, cell->len, NUM_ROUND_REJECT, out);
-
-	if (e == NUM_OK) {
-		if (*out % 100)
-			ld->y->whole_pounds = false;
+	if (e == NUM_OK)
 		return true;
-	}
 	cell_error(ld, cell, "is not an amount", num_reason(e));
 	return false;
 }
@@ -836,8 +833,9 @@ static bool load_row(struct pay_loader *ld, const struct csv_cell *row,
 	const struct csv_table *t = ld->t;
 	const struct pay_layout *l = ld->l;
 	struct pay_year *y = ld->y;
-	bool ok = true, overflow = false;
-	int64_t v, parts, sum[PAY_N_SLOTS] = { 0 };
+	bool ok = true, overflow = false, pence = false;
+	/* the parts of the total in a register: most cells add to them */
+	int64_t v, parts = 0, sum[PAY_N_SLOTS] = { 0 };
 	int64_t *split = y->split ? y->split + (size_t)p->split_row * y->n_split : NULL;
 	const struct csv_cell *over_cell = NULL;	/* where a sum first overflowed */
 
@@ -851,14 +849,14 @@ static bool load_row(struct pay_loader *ld, const struct csv_cell *row,
 			ok = false;
 			continue;
 		}
+		pence |= v % 100 != 0;
 		if (op->set) {
 			sum[op->slot[0]] = v;
 			continue;
 		}
+		if (op->in_parts)
+			overflow |= !add(&parts, v);
 		switch (op->n_slots) {
-		case 4:
-			overflow |= !add(&sum[op->slot[3]], v);
-			/* fall through */
 		case 3:
 			overflow |= !add(&sum[op->slot[2]], v);
 			/* fall through */
@@ -874,7 +872,8 @@ static bool load_row(struct pay_loader *ld, const struct csv_cell *row,
 			over_cell = cell;
 	}
 	memcpy(p->m, sum, sizeof(p->m));
-	parts = sum[PAY_SLOT_PARTS];
+	if (pence)
+		y->whole_pounds = false;
 	*les_parts = sum[PAY_SLOT_LES_PARTS];
 	if (!overflow && !add(&y->parts_sum, parts)) {
 		struct srcloc loc;

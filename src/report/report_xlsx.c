@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
+#include "xlsx_lib.h"
 
 #include "diag.h"
 #include "report.h"
@@ -35,6 +35,7 @@
 #define EXCEL_EPOCH_DAYS 25569	/* serial number of 1970-01-01 */
 
 struct formats {
+	const struct xlsx_api *x;	/* the library's functions */
 	lxw_workbook *wb;
 	lxw_format *header;
 	/* [type][decimals][bold] created on first use */
@@ -44,24 +45,25 @@ struct formats {
 static lxw_format *cell_format(struct formats *f, enum rcol_type type,
 			       unsigned decimals, bool bold)
 {
+	const struct xlsx_api *X = f->x;
 	lxw_format **slot = &f->cell[type][decimals][bold];
 	char num[64];
 
 	if (*slot)
 		return *slot;
-	*slot = workbook_add_format(f->wb);
+	*slot = X->workbook_add_format(f->wb);
 	if (bold)
-		format_set_bold(*slot);
-	format_set_align(*slot, LXW_ALIGN_VERTICAL_TOP);
+		X->format_set_bold(*slot);
+	X->format_set_align(*slot, LXW_ALIGN_VERTICAL_TOP);
 	switch (type) {
 	case RCOL_TEXT:
 	case RCOL_CODE:
 		break;
 	case RCOL_INT:
-		format_set_num_format(*slot, "#,##0");
+		X->format_set_num_format(*slot, "#,##0");
 		break;
 	case RCOL_MONEY:
-		format_set_num_format(*slot, MONEY_FORMAT);
+		X->format_set_num_format(*slot, MONEY_FORMAT);
 		break;
 	case RCOL_FIXED:
 	case RCOL_PERCENT:
@@ -69,10 +71,10 @@ static lxw_format *cell_format(struct formats *f, enum rcol_type type,
 			 type == RCOL_FIXED ? "#,##0" : "0",
 			 decimals ? "." : "", (int)decimals,
 			 "000000000000000000", type == RCOL_PERCENT ? "%" : "");
-		format_set_num_format(*slot, num);
+		X->format_set_num_format(*slot, num);
 		break;
 	case RCOL_DATE:
-		format_set_num_format(*slot, "yyyy-mm-dd");
+		X->format_set_num_format(*slot, "yyyy-mm-dd");
 		break;
 	}
 	return *slot;
@@ -101,6 +103,7 @@ static lxw_error write_cell(lxw_worksheet *ws, struct formats *f,
 			    const struct rtable *t, size_t r, size_t c,
 			    bool bold)
 {
+	const struct xlsx_api *X = f->x;
 	const struct rcol *col = &t->cols[c];
 	const struct rcell *cell = rtable_cell(t, r, c);
 	lxw_format *fmt = cell_format(f, col->type, col->decimals, bold);
@@ -110,23 +113,23 @@ static lxw_error write_cell(lxw_worksheet *ws, struct formats *f,
 	double serial;
 
 	if (!cell->is_set)
-		return bold ? worksheet_write_blank(ws, row, cc, fmt) : LXW_NO_ERROR;
+		return bold ? X->worksheet_write_blank(ws, row, cc, fmt) : LXW_NO_ERROR;
 	switch (col->type) {
 	case RCOL_TEXT:
 	case RCOL_CODE:
-		return worksheet_write_string(ws, row, cc, cell->v.s, fmt);
+		return X->worksheet_write_string(ws, row, cc, cell->v.s, fmt);
 	case RCOL_INT:
 	case RCOL_MONEY:
 	case RCOL_FIXED:
 	case RCOL_PERCENT:
-		return worksheet_write_number(ws, row, cc, rtable_number(t, r, c),
+		return X->worksheet_write_number(ws, row, cc, rtable_number(t, r, c),
 					      fmt);
 	case RCOL_DATE:
 		/* Excel dates run from 1900-03-01 (serial 61) to 9999-12-31 */
 		serial = (double)cell->v.i + EXCEL_EPOCH_DAYS;
 		if (serial >= 61 && serial <= 2958465)
-			return worksheet_write_number(ws, row, cc, serial, fmt);
-		return worksheet_write_string(ws, row, cc,
+			return X->worksheet_write_number(ws, row, cc, serial, fmt);
+		return X->worksheet_write_string(ws, row, cc,
 					      rtable_format(t, r, c, RFMT_PLAIN,
 							    buf),
 					      cell_format(f, RCOL_TEXT, 0, bold));
@@ -137,6 +140,7 @@ static lxw_error write_cell(lxw_worksheet *ws, struct formats *f,
 static enum status add_sheet(lxw_workbook *wb, struct formats *f,
 			     const struct rtable *t, const char *path)
 {
+	const struct xlsx_api *X = f->x;
 	lxw_worksheet *ws;
 	size_t *width;
 	char buf[RTABLE_BUFSZ];
@@ -148,7 +152,7 @@ static enum status add_sheet(lxw_workbook *wb, struct formats *f,
 	if (t->n_cols > EXCEL_MAX_COLS)
 		return too_big(path, t, "has more columns than an Excel sheet "
 			       "holds (16,384)");
-	ws = workbook_add_worksheet(wb, t->name);
+	ws = X->workbook_add_worksheet(wb, t->name);
 	if (!ws) {
 		diag_error("cannot write '%s': duplicate or invalid sheet "
 			   "name '%s'", path, t->name);
@@ -159,7 +163,7 @@ static enum status add_sheet(lxw_workbook *wb, struct formats *f,
 		width[c] = chars(t->cols[c].header);
 		if (width[c] > 24)	/* long headers wrap instead */
 			width[c] = 24;
-		err = worksheet_write_string(ws, 0, (lxw_col_t)c,
+		err = X->worksheet_write_string(ws, 0, (lxw_col_t)c,
 					     t->cols[c].header, f->header);
 		if (err)
 			goto fail;
@@ -193,26 +197,26 @@ static enum status add_sheet(lxw_workbook *wb, struct formats *f,
 	for (size_t c = 0; c < t->n_cols; c++) {
 		double w = (double)(width[c] + 2);
 
-		worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
+		X->worksheet_set_column(ws, (lxw_col_t)c, (lxw_col_t)c,
 				     w < 8 ? 8 : w > 60 ? 60 : w, NULL);
 	}
 	free(width);
-	worksheet_freeze_panes(ws, 1, 0);
+	X->worksheet_freeze_panes(ws, 1, 0);
 	if (t->n_cols)
-		err = worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->n_rows,
+		err = X->worksheet_autofilter(ws, 0, 0, (lxw_row_t)t->n_rows,
 					   (lxw_col_t)(t->n_cols - 1));
 	if (err)
 		goto fail_nofree;
-	worksheet_set_landscape(ws);
-	worksheet_set_paper(ws, 9);	/* A4 */
-	worksheet_fit_to_pages(ws, 1, 0);
-	worksheet_repeat_rows(ws, 0, 0);
+	X->worksheet_set_landscape(ws);
+	X->worksheet_set_paper(ws, 9);	/* A4 */
+	X->worksheet_fit_to_pages(ws, 1, 0);
+	X->worksheet_repeat_rows(ws, 0, 0);
 	return ST_OK;
 fail:
 	free(width);
 fail_nofree:
 	diag_error("cannot write '%s': sheet '%s': %s", path, t->name,
-		   lxw_strerror(err));
+		   X->lxw_strerror(err));
 	return ST_INTERNAL;
 }
 
@@ -234,7 +238,8 @@ static int fsync_file(const char *path)
  * kept for that message.  Runs on the main thread only (it redirects the
  * process's fd 2 for the duration of the call).
  */
-static lxw_error quiet_close(lxw_workbook *wb, int *saved_errno)
+static lxw_error quiet_close(const struct xlsx_api *X, lxw_workbook *wb,
+			     int *saved_errno)
 {
 	int keep, null;
 	lxw_error err;
@@ -245,7 +250,7 @@ static lxw_error quiet_close(lxw_workbook *wb, int *saved_errno)
 	if (keep >= 0 && null >= 0)
 		dup2(null, 2);
 	errno = 0;
-	err = workbook_close(wb);
+	err = X->workbook_close(wb);
 	*saved_errno = err != LXW_NO_ERROR ? errno : 0;
 	fflush(stderr);
 	if (keep >= 0 && null >= 0)
@@ -261,7 +266,8 @@ enum status report_xlsx_write(const char *path,
 			      const struct rtable *const *tables, size_t n,
 			      const char *title, int64_t created)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	const struct xlsx_api *X = xlsx_api();
+	char *tmp;
 	lxw_workbook_options opts = { .constant_memory = LXW_FALSE,
 				      .tmpdir = NULL,
 				      .use_zip64 = LXW_FALSE };
@@ -275,12 +281,18 @@ enum status report_xlsx_write(const char *path,
 	char author[] = "pcbudget";
 	char comments[] = "Generated by pcbudget; exact figures in the CSV files";
 
+	if (!X) {
+		free(title_copy);
+		return ST_NOOUTPUT;	/* said by xlsx_api() */
+	}
+	tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < i; j++)
 			if (!strcmp(tables[i]->name, tables[j]->name))
 				BUG("report_xlsx_write: duplicate table '%s'",
 				    tables[i]->name);
-	wb = workbook_new_opt(tmp, &opts);
+	wb = X->workbook_new_opt(tmp, &opts);
 	if (!wb) {
 		diag_error("cannot create '%s': %s", path, strerror(errno));
 		st = ST_NOOUTPUT;
@@ -291,23 +303,24 @@ enum status report_xlsx_write(const char *path,
 	props.author = author;
 	props.comments = comments;
 	props.created = (time_t)created;
-	workbook_set_properties(wb, &props);
+	X->workbook_set_properties(wb, &props);
 
 	f = xcalloc(1, sizeof(*f));
+	f->x = X;
 	f->wb = wb;
-	f->header = workbook_add_format(wb);
-	format_set_bold(f->header);
-	format_set_text_wrap(f->header);
-	format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
-	format_set_bg_color(f->header, 0xDDEBF7);
-	format_set_bottom(f->header, LXW_BORDER_THIN);
+	f->header = X->workbook_add_format(wb);
+	X->format_set_bold(f->header);
+	X->format_set_text_wrap(f->header);
+	X->format_set_align(f->header, LXW_ALIGN_VERTICAL_TOP);
+	X->format_set_bg_color(f->header, 0xDDEBF7);
+	X->format_set_bottom(f->header, LXW_BORDER_THIN);
 
 	for (size_t i = 0; i < n && st == ST_OK; i++)
 		st = add_sheet(wb, f, tables[i], path);
-	if (n == 0 && !workbook_add_worksheet(wb, "empty"))
+	if (n == 0 && !X->workbook_add_worksheet(wb, "empty"))
 		st = ST_INTERNAL;
 	/* the workbook must be closed to free it, even after an error */
-	err = quiet_close(wb, &close_errno);
+	err = quiet_close(X, wb, &close_errno);
 	if (st != ST_OK) {
 		unlink(tmp);
 		goto out;
@@ -315,7 +328,7 @@ enum status report_xlsx_write(const char *path,
 	if (err != LXW_NO_ERROR) {
 		/* a failed write (a full disk) is said as the system says it */
 		diag_error("cannot write '%s': %s", path,
-			   close_errno ? strerror(close_errno) : lxw_strerror(err));
+			   close_errno ? strerror(close_errno) : X->lxw_strerror(err));
 		unlink(tmp);
 		st = ST_IO;
 		goto out;
