@@ -7,9 +7,10 @@
 # pandas.  Builds nothing: run "make bench" (or build $BUILD/pcbudget
 # first).
 #
-# BENCH_RUNS rounds (default 7), each running pcbudget, cat and pandas
-# once, in turn, so that all three meet the same load on a shared machine;
-# the best run of each counts.  pandas' time includes starting Python and
+# BENCH_RUNS rounds (default 7), each running cat, pcbudget, cat and
+# pandas in turn, so that both programs meet the same load on a shared
+# machine and both start just after the files were read; the best run of
+# each counts.  pandas' time includes starting Python and
 # importing pandas, which is part of the peer as given.  With python3,
 # tests/bench/best.py also measures CPU time (user + system, all threads)
 # and the CPU ratio is printed too: CPU time moves much less than wall
@@ -69,6 +70,9 @@ cat $FILES >/dev/null	# warm the page cache for everyone
 us_pcb= cpu_pcb= us_cat= us_pd= cpu_pd=
 round=0
 while [ "$round" -lt "$RUNS" ]; do
+	# shellcheck disable=SC2086
+	r=$(once_us cat cat $FILES) || exit 1
+	us_cat=$(min "$us_cat" "${r% *}")
 	# shellcheck disable=SC2086
 	r=$(once_us pcbudget "$PCBUDGET" -q import-payments -o "$tmp/out" $FILES) || exit 1
 	us_pcb=$(min "$us_pcb" "${r% *}")
