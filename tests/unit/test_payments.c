@@ -88,6 +88,28 @@ static const char *load_failing(struct fixture *f, const char *path,
 	return capture_end();
 }
 
+/*
+ * Loads text as the file "16-17.csv" the table way (csv_read_mem(),
+ * pay_layout_build(), pay_year_load()) into f->y; the CSV and the
+ * layout must be good.  Returns what pay_year_load() returned.
+ */
+static enum status load_text(struct fixture *f, const char *text)
+{
+	struct csv_table t;
+	struct pay_layout l;
+	enum status st;
+
+	csv_table_init(&t);
+	pay_layout_init(&l);
+	pay_year_release(&f->y);
+	assert_int_equal(csv_read_mem(&t, "16-17.csv", text, strlen(text), NULL), ST_OK);
+	assert_int_equal(pay_layout_build(&l, &t, &f->m, &f->o), ST_OK);
+	st = pay_year_load(&f->y, &t, &l, 2016);
+	pay_layout_release(&l);
+	csv_table_release(&t);
+	return st;
+}
+
 /* ------------------------------------------------------------------ */
 
 static void test_payments_reads_bom_crlf_and_no_final_newline(void **state)
@@ -388,23 +410,14 @@ static void test_payments_reports_amounts_too_large_to_add_up(void **state)
 		"00K,NHS X CCG,A81002,10,10,50000000000000000.00,0,50000000000000000.00\n"
 		"00K,NHS X CCG,A81003,10,10,50000000000000000.00,0,50000000000000000.00\n";
 	struct fixture *f = *state;
-	struct csv_table t;
-	struct pay_layout l;
 
-	csv_table_init(&t);
-	pay_layout_init(&l);
-	pay_year_release(&f->y);
 	capture_begin();
-	assert_int_equal(csv_read_mem(&t, "16-17.csv", text, strlen(text), NULL), ST_OK);
-	assert_int_equal(pay_layout_build(&l, &t, &f->m, &f->o), ST_OK);
-	assert_int_equal(pay_year_load(&f->y, &t, &l, 2016), ST_DATA);
+	assert_int_equal(load_text(f, text), ST_DATA);
 	assert_string_equal(capture_end(),
 			    "16-17.csv:2:49: error: column 'MPIG Correction factor': '0.01' makes the "
 			    "amounts on this row too large to add up (over £92,233,720,368,547,758.07)\n"
 			    "16-17.csv:4:1: error: the amounts of the file up to this row are too large "
 			    "to add up (over £92,233,720,368,547,758.07)\n");
-	pay_layout_release(&l);
-	csv_table_release(&t);
 }
 
 static void test_payments_takes_the_year_from_the_file_name(void **state)
@@ -700,15 +713,8 @@ static void test_payments_sorts_practices_by_ccg_then_code_whatever_the_file_ord
 		{ "00K", "C81009" }, { "00M", "A81000" }, { "00M", "A81001" },
 	};
 	struct fixture *f = *state;
-	struct csv_table t;
-	struct pay_layout l;
 
-	csv_table_init(&t);
-	pay_layout_init(&l);
-	pay_year_release(&f->y);
-	assert_int_equal(csv_read_mem(&t, "16-17.csv", text, strlen(text), NULL), ST_OK);
-	assert_int_equal(pay_layout_build(&l, &t, &f->m, &f->o), ST_OK);
-	assert_int_equal(pay_year_load(&f->y, &t, &l, 2016), ST_OK);
+	assert_int_equal(load_text(f, text), ST_OK);
 	assert_int_equal(f->y.n, 6);
 	for (size_t i = 0; i < 6; i++) {
 		assert_string_equal(pay_text(&f->y, &f->y.p[i], PAY_CCG_CODE), want[i][0]);
@@ -719,8 +725,6 @@ static void test_payments_sorts_practices_by_ccg_then_code_whatever_the_file_ord
 	assert_pence_eq(f->y.ccgs[1].m[PAY_TOTAL_PUBLISHED], 2600);	/* 00K: 2 + 8 + 16 */
 	assert_pence_eq(f->y.ccgs[2].m[PAY_TOTAL_PUBLISHED], 500);	/* 00M: 1 + 4 */
 	assert_string_equal(f->y.ccgs[1].name, "NHS K CCG");
-	pay_layout_release(&l);
-	csv_table_release(&t);
 }
 
 int main(void)
