@@ -747,16 +747,20 @@ static void install_sigbus(void)
 	(void)sigaction(SIGBUS, &sa, NULL);
 }
 
+/*
+ * Parses len bytes of buf (see csv_read_mem()), into t or, with a sink,
+ * row by row.  in_mapping: buf is the mapping of read_mapped(), so the
+ * libcsv parser is kept where a SIGBUS cannot lose it.
+ */
 static enum status read_mem(struct csv_table *t, const char *path,
 			    const char *buf, size_t len,
 			    const struct csv_opts *opts,
-			    const struct csv_sink *sink)
+			    const struct csv_sink *sink, bool in_mapping)
 {
 	struct csv_opts defaults = { 0, false };
 	struct reader r;
 	struct csv_parser local;
-	/* a mapped read keeps its parser where a SIGBUS cannot lose it */
-	struct csv_parser *p = mapped.jb ? &mapped.parser : &local;
+	struct csv_parser *p = in_mapping ? &mapped.parser : &local;
 	size_t start = 0;
 	enum status st;
 	unsigned long errors_before = diag_error_count();
@@ -810,7 +814,7 @@ static enum status read_mem(struct csv_table *t, const char *path,
 		csv_table_release(t);
 		return ST_INTERNAL;
 	}
-	mapped.parser_live = mapped.jb != NULL;
+	mapped.parser_live = in_mapping;
 	csv_set_space_func(p, no_space);
 	st = parse(&r, p, start);
 	if (st == ST_OK) {
@@ -830,7 +834,8 @@ static enum status read_mem(struct csv_table *t, const char *path,
 			st = ST_DATA;
 		}
 	}
-	mapped.parser_live = false;
+	if (in_mapping)
+		mapped.parser_live = false;
 	csv_free(p);
 	if (r.sink_st != ST_OK)
 		st = r.sink_st;	/* the header or a row stopped the stream */
@@ -855,7 +860,7 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 			 const char *buf, size_t len,
 			 const struct csv_opts *opts)
 {
-	return read_mem(t, path, buf, len, opts, NULL);
+	return read_mem(t, path, buf, len, opts, NULL, false);
 }
 
 enum status csv_stream_mem(struct csv_table *t, const char *path,
@@ -863,7 +868,7 @@ enum status csv_stream_mem(struct csv_table *t, const char *path,
 			   const struct csv_opts *opts,
 			   const struct csv_sink *sink)
 {
-	return read_mem(t, path, buf, len, opts, sink);
+	return read_mem(t, path, buf, len, opts, sink, false);
 }
 
 /*
@@ -888,7 +893,7 @@ static enum status read_mapped(struct csv_table *t, const char *path, int fd,
 		mapped.lo = m;
 		mapped.hi = m + len;
 		mapped.jb = &jb;
-		st = read_mem(t, path, m, len, opts, sink);
+		st = read_mem(t, path, m, len, opts, sink, true);
 	} else {
 		/* SIGBUS: the file is shorter than when it was mapped */
 		if (mapped.parser_live)
@@ -961,7 +966,7 @@ static enum status read_file(struct csv_table *t, const char *path,
 		return ST_IO;
 	}
 	fclose(f);
-	st = read_mem(t, path, buf, len, opts, sink);
+	st = read_mem(t, path, buf, len, opts, sink, false);
 	free(buf);
 	return st;
 }

@@ -5,8 +5,8 @@
  * manifest.txt) so that either all of them appear or none does.
  */
 #include <errno.h>
-#include <pthread.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,8 +17,8 @@
 #include "diag.h"
 #include "money.h"
 #include "outfile.h"
-#include "sbuf.h"
 #include "payments_io.h"
+#include "sbuf.h"
 #include "workers.h"
 #include "xalloc.h"
 
