@@ -33,16 +33,19 @@ PKGS     := gsl inih jansson nettle xlsxwriter sqlite3
 # Lazy (=), so that "make deps test" works on a machine where pkg-config
 # and the libraries arrive only during the deps step.
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libxlsxwriter is not linked but opened when the first workbook is
-# written (src/report/xlsx_lib.c), by the SONAME of the library the
-# compiler would link.
-LINK_PKGS  = $(filter-out xlsxwriter,$(PKGS))
+# libxlsxwriter and SQLite are not linked but opened when first needed
+# (src/report/xlsx_lib.c, src/util/sqlite_lib.c), by the SONAME of the
+# library the compiler would link: most commands need neither.
+LINK_PKGS  = $(filter-out xlsxwriter sqlite3,$(PKGS))
 PKG_LIBS   = $(shell pkg-config --libs $(LINK_PKGS) 2>/dev/null)
-XLSX_SONAME = $(shell objdump -p "$$($(CC) -print-file-name=libxlsxwriter.so)" 2>/dev/null | \
+soname = $(shell objdump -p "$$($(CC) -print-file-name=$(1))" 2>/dev/null | \
 	awk '$$1 == "SONAME" { print $$2 }')
+XLSX_SONAME = $(call soname,libxlsxwriter.so)
+SQLITE_SONAME = $(call soname,libsqlite3.so)
 
 ALL_CPPFLAGS := -Iinclude -DPCBUDGET_VERSION='"$(VERSION)"' -MMD -MP $(CPPFLAGS)
 $(BUILD)/src/report/xlsx_lib.o: ALL_CPPFLAGS += $(if $(XLSX_SONAME),-DXLSXWRITER_SONAME='"$(XLSX_SONAME)"')
+$(BUILD)/src/util/sqlite_lib.o: ALL_CPPFLAGS += $(if $(SQLITE_SONAME),-DSQLITE_SONAME='"$(SQLITE_SONAME)"')
 ALL_CFLAGS   = $(STD) $(WARN) -fopenmp $(PKG_CFLAGS) $(CFLAGS)
 LIBS         = -lcsv $(PKG_LIBS) -lm -ldl
 ALL_LDFLAGS  := -fopenmp $(LDFLAGS)

@@ -5,7 +5,6 @@
  * Every statement is checked; any failure becomes one warning and
  * ST_IO, so a broken ledger never costs the user their report.
  */
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "diag.h"
 #include "ledger.h"
 #include "money.h"
+#include "sqlite_lib.h"
 #include "xalloc.h"
 
 static const char schema[] =
@@ -39,10 +39,23 @@ static const char diff_sql[] =
 	" WHERE a.pence IS NOT b.pence"
 	" ORDER BY 1, 2";
 
-static enum status warn(const char *path, sqlite3 *db, const char *what)
+static enum status warn(const struct sqlite_api *S, const char *path,
+			sqlite3 *db, const char *what)
 {
 	diag_warning("ledger '%s': %s: %s; the report was written but this run "
-		     "is not recorded", path, what, db ? sqlite3_errmsg(db) : "out of memory");
+		     "is not recorded", path, what, db ? S->sqlite3_errmsg(db) : "out of memory");
+	return ST_IO;
+}
+
+/*
+ * The warning for a ledger that cannot be opened because SQLite cannot
+ * be loaded; what_lost ends it as the other warnings of the caller do.
+ */
+static enum status no_library(const char *path, const char *why,
+			      const char *what_lost)
+{
+	diag_warning("ledger '%s': cannot load SQLite: %s; %s", path, why,
+		     what_lost);
 	return ST_IO;
 }
 
@@ -57,14 +70,15 @@ void ledger_diff_release(struct ledger_diff *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static int prepare(sqlite3 *db, const char *sql, sqlite3_stmt **st)
+static int prepare(const struct sqlite_api *S, sqlite3 *db, const char *sql,
+		   sqlite3_stmt **st)
 {
-	return sqlite3_prepare_v2(db, sql, -1, st, NULL);
+	return S->sqlite3_prepare_v2(db, sql, -1, st, NULL);
 }
 
-static char *column_text(sqlite3_stmt *st, int col)
+static char *column_text(const struct sqlite_api *S, sqlite3_stmt *st, int col)
 {
-	const unsigned char *t = sqlite3_column_text(st, col);
+	const unsigned char *t = S->sqlite3_column_text(st, col);
 
 	return xstrdup(t ? (const char *)t : "");
 }
@@ -75,6 +89,8 @@ enum status ledger_record(const char *db_path, const char *dataset,
 			  const struct ledger_figure *figures, size_t n,
 			  struct ledger_diff *diff, long long *run_id)
 {
+	const char *why;
+	const struct sqlite_api *S = sqlite_api(&why);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	enum status ret = ST_OK;
@@ -83,74 +99,77 @@ enum status ledger_record(const char *db_path, const char *dataset,
 
 	memset(diff, 0, sizeof(*diff));
 	*run_id = 0;
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+	if (!S)
+		return no_library(db_path, why, "the report was written but this "
+				  "run is not recorded");
+	if (S->sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
 			    NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_busy_timeout(db, 2000);
+	S->sqlite3_busy_timeout(db, 2000);
 	what = "cannot set up the tables";
-	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
+	if (S->sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	what = "cannot start a transaction";
-	if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+	if (S->sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 
 	what = "cannot read earlier runs";
-	if (prepare(db, "SELECT id, started_utc FROM runs WHERE dataset = ?1 AND year = ?2"
+	if (prepare(S, db, "SELECT id, started_utc FROM runs WHERE dataset = ?1 AND year = ?2"
 			" ORDER BY id DESC LIMIT 1", &st) != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, year, -1, SQLITE_STATIC);
-	switch (sqlite3_step(st)) {
+	S->sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+	S->sqlite3_bind_text(st, 2, year, -1, SQLITE_STATIC);
+	switch (S->sqlite3_step(st)) {
 	case SQLITE_ROW:
-		prev = sqlite3_column_int64(st, 0);
-		diff->previous_time = column_text(st, 1);
+		prev = S->sqlite3_column_int64(st, 0);
+		diff->previous_time = column_text(S, st, 1);
 		break;
 	case SQLITE_DONE:
 		break;
 	default:
 		goto fail;
 	}
-	sqlite3_finalize(st);
+	S->sqlite3_finalize(st);
 	st = NULL;
 
 	what = "cannot record the run";
-	if (prepare(db, "INSERT INTO runs(started_utc, dataset, year, input_digest)"
+	if (prepare(S, db, "INSERT INTO runs(started_utc, dataset, year, input_digest)"
 			" VALUES(?1, ?2, ?3, ?4)", &st) != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_text(st, 1, started_utc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, year, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, input_digest, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_DONE)
+	S->sqlite3_bind_text(st, 1, started_utc, -1, SQLITE_STATIC);
+	S->sqlite3_bind_text(st, 2, dataset, -1, SQLITE_STATIC);
+	S->sqlite3_bind_text(st, 3, year, -1, SQLITE_STATIC);
+	S->sqlite3_bind_text(st, 4, input_digest, -1, SQLITE_STATIC);
+	if (S->sqlite3_step(st) != SQLITE_DONE)
 		goto fail;
-	sqlite3_finalize(st);
+	S->sqlite3_finalize(st);
 	st = NULL;
-	id = sqlite3_last_insert_rowid(db);
+	id = S->sqlite3_last_insert_rowid(db);
 
 	what = "cannot record the figures";
-	if (prepare(db, "INSERT INTO figures(run, ccg_code, measure, pence)"
+	if (prepare(S, db, "INSERT INTO figures(run, ccg_code, measure, pence)"
 			" VALUES(?1, ?2, ?3, ?4)", &st) != SQLITE_OK)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
-		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, figures[i].ccg_code, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, figures[i].measure, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, figures[i].pence);
-		if (sqlite3_step(st) != SQLITE_DONE)
+		S->sqlite3_reset(st);
+		S->sqlite3_bind_int64(st, 1, id);
+		S->sqlite3_bind_text(st, 2, figures[i].ccg_code, -1, SQLITE_STATIC);
+		S->sqlite3_bind_text(st, 3, figures[i].measure, -1, SQLITE_STATIC);
+		S->sqlite3_bind_int64(st, 4, figures[i].pence);
+		if (S->sqlite3_step(st) != SQLITE_DONE)
 			goto fail;
 	}
-	sqlite3_finalize(st);
+	S->sqlite3_finalize(st);
 	st = NULL;
 
 	if (prev) {
 		what = "cannot compare with the previous run";
-		if (prepare(db, diff_sql, &st) != SQLITE_OK)
+		if (prepare(S, db, diff_sql, &st) != SQLITE_OK)
 			goto fail;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_int64(st, 2, prev);
+		S->sqlite3_bind_int64(st, 1, id);
+		S->sqlite3_bind_int64(st, 2, prev);
 		for (;;) {
-			int rc = sqlite3_step(st);
+			int rc = S->sqlite3_step(st);
 			struct ledger_change *c;
 
 			if (rc == SQLITE_DONE)
@@ -159,28 +178,28 @@ enum status ledger_record(const char *db_path, const char *dataset,
 				goto fail;
 			ALLOC_GROW(diff->changes, diff->n_changes + 1, diff->alloc_changes);
 			c = &diff->changes[diff->n_changes++];
-			c->ccg_code = column_text(st, 0);
-			c->measure = column_text(st, 1);
-			c->has_before = sqlite3_column_type(st, 2) != SQLITE_NULL;
-			c->has_after = sqlite3_column_type(st, 3) != SQLITE_NULL;
-			c->before = sqlite3_column_int64(st, 2);
-			c->after = sqlite3_column_int64(st, 3);
+			c->ccg_code = column_text(S, st, 0);
+			c->measure = column_text(S, st, 1);
+			c->has_before = S->sqlite3_column_type(st, 2) != SQLITE_NULL;
+			c->has_after = S->sqlite3_column_type(st, 3) != SQLITE_NULL;
+			c->before = S->sqlite3_column_int64(st, 2);
+			c->after = S->sqlite3_column_int64(st, 3);
 		}
-		sqlite3_finalize(st);
+		S->sqlite3_finalize(st);
 		st = NULL;
 		diff->previous_run = prev;
 	}
 	what = "cannot commit";
-	if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+	if (S->sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 		goto fail;
 	*run_id = id;
 	goto out;
 fail:
-	ret = warn(db_path, db, what);
+	ret = warn(S, db_path, db, what);
 	ledger_diff_release(diff);
 out:
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	S->sqlite3_finalize(st);
+	S->sqlite3_close(db);
 	return ret;
 }
 
@@ -225,6 +244,8 @@ enum status ledger_diff_latest(const char *db_path, const char *dataset,
 			       const struct ledger_figure *figures, size_t n,
 			       struct ledger_diff *diff)
 {
+	const char *why;
+	const struct sqlite_api *S = sqlite_api(&why);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	struct old_figure *old = NULL;
@@ -238,41 +259,44 @@ enum status ledger_diff_latest(const char *db_path, const char *dataset,
 	memset(diff, 0, sizeof(*diff));
 	if (stat(db_path, &sb) != 0)
 		return ST_OK;	/* no ledger yet: the first run */
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+	if (!S)
+		return no_library(db_path, why, "changes since the previous run "
+				  "are not shown");
+	if (S->sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
 		goto fail;
-	sqlite3_busy_timeout(db, 2000);
+	S->sqlite3_busy_timeout(db, 2000);
 	what = "cannot read earlier runs";
-	if (prepare(db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+	if (prepare(S, db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
 			" AND name IN ('runs', 'figures')", &st) != SQLITE_OK ||
-	    sqlite3_step(st) != SQLITE_ROW)
+	    S->sqlite3_step(st) != SQLITE_ROW)
 		goto fail;
-	if (sqlite3_column_int(st, 0) != 2)
+	if (S->sqlite3_column_int(st, 0) != 2)
 		goto out;	/* an empty database: no run recorded */
-	sqlite3_finalize(st);
+	S->sqlite3_finalize(st);
 	st = NULL;
-	if (prepare(db, "SELECT id, started_utc FROM runs WHERE dataset = ?1 AND year = ?2"
+	if (prepare(S, db, "SELECT id, started_utc FROM runs WHERE dataset = ?1 AND year = ?2"
 			" ORDER BY id DESC LIMIT 1", &st) != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, year, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
+	S->sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+	S->sqlite3_bind_text(st, 2, year, -1, SQLITE_STATIC);
+	rc = S->sqlite3_step(st);
 	if (rc == SQLITE_DONE)
 		goto out;
 	if (rc != SQLITE_ROW)
 		goto fail;
-	prev = sqlite3_column_int64(st, 0);
-	diff->previous_time = column_text(st, 1);
-	sqlite3_finalize(st);
+	prev = S->sqlite3_column_int64(st, 0);
+	diff->previous_time = column_text(S, st, 1);
+	S->sqlite3_finalize(st);
 	st = NULL;
-	if (prepare(db, "SELECT ccg_code, measure, pence FROM figures WHERE run = ?1",
+	if (prepare(S, db, "SELECT ccg_code, measure, pence FROM figures WHERE run = ?1",
 		    &st) != SQLITE_OK)
 		goto fail;
-	sqlite3_bind_int64(st, 1, prev);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	S->sqlite3_bind_int64(st, 1, prev);
+	while ((rc = S->sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(old, n_old + 1, alloc_old);
-		old[n_old].ccg_code = column_text(st, 0);
-		old[n_old].measure = column_text(st, 1);
-		old[n_old].pence = sqlite3_column_int64(st, 2);
+		old[n_old].ccg_code = column_text(S, st, 0);
+		old[n_old].measure = column_text(S, st, 1);
+		old[n_old].pence = S->sqlite3_column_int64(st, 2);
 		old[n_old].seen = false;
 		n_old++;
 	}
@@ -304,7 +328,7 @@ enum status ledger_diff_latest(const char *db_path, const char *dataset,
 	goto out;
 fail:
 	diag_warning("ledger '%s': %s: %s; changes since the previous run are not shown",
-		     db_path, what, db ? sqlite3_errmsg(db) : "out of memory");
+		     db_path, what, db ? S->sqlite3_errmsg(db) : "out of memory");
 	ret = ST_IO;
 	ledger_diff_release(diff);
 out:
@@ -313,8 +337,8 @@ out:
 		free(old[k].measure);
 	}
 	free(old);
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	S->sqlite3_finalize(st);
+	S->sqlite3_close(db);
 	return ret;
 }
 
@@ -343,6 +367,8 @@ enum status ledger_list(const char *db_path, const char *dataset, FILE *f)
 		"  FROM runs r LEFT JOIN figures f ON f.run = r.id"
 		" WHERE ?1 IS NULL OR r.dataset = ?1"
 		" GROUP BY r.id ORDER BY r.id DESC";
+	const char *why;
+	const struct sqlite_api *S = sqlite_api(&why);
 	sqlite3 *db = NULL;
 	sqlite3_stmt *st = NULL;
 	struct stat sb;
@@ -354,33 +380,38 @@ enum status ledger_list(const char *db_path, const char *dataset, FILE *f)
 			   db_path);
 		return ST_NOINPUT;
 	}
-	if (sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-	    prepare(db, sql, &st) != SQLITE_OK) {
+	if (!S) {
+		diag_error("cannot read ledger '%s': cannot load SQLite: %s",
+			   db_path, why);
+		return ST_IO;
+	}
+	if (S->sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
+	    prepare(S, db, sql, &st) != SQLITE_OK) {
 		diag_error("cannot read ledger '%s': %s", db_path,
-			   db ? sqlite3_errmsg(db) : "out of memory");
-		sqlite3_close(db);
+			   db ? S->sqlite3_errmsg(db) : "out of memory");
+		S->sqlite3_close(db);
 		return ST_DATA;
 	}
 	if (dataset)
-		sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
+		S->sqlite3_bind_text(st, 1, dataset, -1, SQLITE_STATIC);
 	fputs("run,started_utc,dataset,year,figures,planned_spend,headroom\n", f);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = S->sqlite3_step(st)) == SQLITE_ROW) {
 		char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
 
-		fprintf(f, "%lld,", (long long)sqlite3_column_int64(st, 0));
+		fprintf(f, "%lld,", (long long)S->sqlite3_column_int64(st, 0));
 		for (int c = 1; c <= 3; c++) {
-			put_field(f, (const char *)sqlite3_column_text(st, c));
+			put_field(f, (const char *)S->sqlite3_column_text(st, c));
 			fputc(',', f);
 		}
-		fprintf(f, "%lld,%s,%s\n", (long long)sqlite3_column_int64(st, 4),
-			money_format(sqlite3_column_int64(st, 5), a),
-			money_format(sqlite3_column_int64(st, 6), b));
+		fprintf(f, "%lld,%s,%s\n", (long long)S->sqlite3_column_int64(st, 4),
+			money_format(S->sqlite3_column_int64(st, 5), a),
+			money_format(S->sqlite3_column_int64(st, 6), b));
 	}
 	if (rc != SQLITE_DONE) {
-		diag_error("cannot read ledger '%s': %s", db_path, sqlite3_errmsg(db));
+		diag_error("cannot read ledger '%s': %s", db_path, S->sqlite3_errmsg(db));
 		ret = ST_DATA;
 	}
-	sqlite3_finalize(st);
-	sqlite3_close(db);
+	S->sqlite3_finalize(st);
+	S->sqlite3_close(db);
 	return ret;
 }
