@@ -92,9 +92,11 @@ enum status csv_read_mem(struct csv_table *t, const char *path,
 struct csv_sink {
 	/*
 	 * Called once, when the header record is complete and its names
-	 * are normalised (t->norm) and checked, with max_rows an upper
-	 * bound on the data rows that can follow.  Anything but ST_OK stops
-	 * the read, which then returns that status.
+	 * are normalised (t->norm) and checked, with max_rows the number
+	 * of LF line ends left plus one: at least the data rows that can
+	 * follow, unless lines end with a lone CR (a hint for sizes, not a
+	 * limit).  Anything but ST_OK stops the read, which then returns
+	 * that status.
 	 */
 	enum status (*header)(void *ctx, const struct csv_table *t,
 			      size_t max_rows);
