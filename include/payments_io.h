@@ -129,24 +129,14 @@ enum status pay_read_years(struct pay_year *years, char *const *paths,
 void pay_report_rounding(const struct pay_year *y, bool per_ccg);
 
 /*
- * Writes practice_history.csv, ccg_summary.csv and manifest.txt for
- * years[0..n) into dir (created if missing).  All three go to temporary
- * files first and are renamed into place only when all are complete;
- * on error none is left behind.  argv is recorded in the manifest.
- * Returns ST_OK, ST_NOOUTPUT or ST_IO.
- */
-enum status pay_write_outputs(const char *dir, const struct pay_year *years,
-			      size_t n, const struct pay_colmap *m,
-			      const struct pay_options *o, int argc,
-			      char **argv);
-
-/*
  * import-payments: reads paths[0..n) into years as pay_read_years()
- * does and writes the three reports into dir as pay_write_outputs()
- * does, with the rounding notes of pay_report_rounding() between, but
- * with each year's rows formatted on its reading thread
- * (o->format_history is set) and appended to practice_history.csv by a
- * writer thread, in year order, while later files are still being read,
+ * does and writes practice_history.csv, ccg_summary.csv and manifest.txt
+ * into dir, all to temporary files renamed into place only when all three
+ * are complete (argv is recorded in the manifest), with the rounding notes
+ * of pay_report_rounding() between.  Each year's rows are formatted on
+ * its reading thread (o->format_history is set) and appended to
+ * practice_history.csv by a writer thread, in year order, while later
+ * files are still being read,
  * so that the big file is on its way to disk when the reading ends.
  * The folder is created only once the first year has read well; if
  * anything fails, nothing is left behind: no report, no temporary file,

@@ -631,49 +631,16 @@ static void keep_history_csv(struct pay_year *y)
 	y->alloc = 0;
 }
 
-struct format_jobs {
-	struct row *r;
-	const struct pay_year *years;
-	size_t *order;
-};
-
-static void format_job(void *ctx, size_t k)
-{
-	struct format_jobs *j = ctx;
-	size_t i = j->order[k];
-
-	if (!j->years[i].history_csv)
-		format_history(&j->r[i], &j->years[i]);
-}
-
+/* practice_history.csv: the rows each year was given as it was read. */
 static void write_history(struct outfile *of, const struct pay_year *years,
 			  size_t n)
 {
-	struct row *r = xcalloc(n ? n : 1, sizeof(*r));
-	int64_t *size = xcalloc(n ? n : 1, sizeof(*size));
-	struct format_jobs j = { r, years, NULL };
-	size_t todo = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		size[i] = years[i].history_csv ? 0 : (int64_t)years[i].n;
-		todo += !years[i].history_csv;
-	}
-	j.order = largest_first(size, n);
-	free(size);
-
 	put_history_header(of);
-	/* years not formatted as they were read: now, side by side */
-	if (todo)
-		workers_run(n, format_job, &j);
-	free(j.order);
 	for (size_t i = 0; i < n; i++) {
-		if (years[i].history_csv)
-			outfile_write(of, years[i].history_csv, years[i].history_csv_len);
-		else
-			outfile_write(of, r[i].buf, r[i].len);
-		free(r[i].buf);
+		if (!years[i].history_csv && years[i].n)
+			BUG("write_history: %s was not formatted", years[i].label);
+		outfile_write(of, years[i].history_csv, years[i].history_csv_len);
 	}
-	free(r);
 }
 
 /* ccg_summary.csv, built in memory and written at once. */
@@ -753,9 +720,13 @@ static const char *const out_names[] = {
 enum { N_OUT = 3 };
 
 /*
- * pay_write_outputs(), or, with history already open and holding every
- * year's rows (pay_import()), the other two files and the publishing
- * of all three.  The directory exists in that case.
+ * Writes practice_history.csv (from the years' history_csv), then
+ * ccg_summary.csv and manifest.txt into dir (created if missing), all
+ * to temporary files renamed into place only when all three are
+ * complete; on error none is left behind.  With history already open
+ * and holding every year's rows (the writer thread of pay_import()),
+ * only the other two are written, and all three published; the
+ * directory exists then.  Returns ST_OK, ST_NOOUTPUT or ST_IO.
  */
 static enum status write_outputs(const char *dir, const struct pay_year *years,
 				 size_t n, const struct pay_colmap *m,
@@ -805,14 +776,6 @@ out:
 	for (size_t i = 0; i < N_OUT; i++)
 		free(paths[i]);
 	return st;
-}
-
-enum status pay_write_outputs(const char *dir, const struct pay_year *years,
-			      size_t n, const struct pay_colmap *m,
-			      const struct pay_options *o, int argc,
-			      char **argv)
-{
-	return write_outputs(dir, years, n, m, o, argc, argv, NULL);
 }
 
 /* ------------------------------------------------------------------ */
