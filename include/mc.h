@@ -59,6 +59,9 @@
 
 /* Iterations per random stream unless the config says otherwise. */
 #define MC_DEFAULT_BLOCK 256
+
+/* Most iterations a run may ask for ([risk] iterations, --iterations). */
+#define MC_MAX_ITERATIONS 10000000
 /* The generator, recorded with the results. */
 #define MC_GENERATOR "taus2"
 

@@ -175,7 +175,7 @@ enum status cmd_run(int argc, char **argv)
 			ro.seed = v;
 			break;
 		case OPT_ITERATIONS:
-			if (cli_parse_ulong("--iterations", optarg, 1, 10000000, &v))
+			if (cli_parse_ulong("--iterations", optarg, 1, MC_MAX_ITERATIONS, &v))
 				return cli_usage_error("run");
 			ro.has_iterations = true;
 			ro.iterations = v;

@@ -24,6 +24,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "diag.h"
+#include "mc.h"
 #include "money.h"
 #include "outfile.h"
 #include "payments_io.h"
@@ -207,7 +208,7 @@ enum status cmd_run_payments(int argc, char **argv)
 			ro.seed = v;
 			break;
 		case OPT_ITERATIONS:
-			if (cli_parse_ulong("--iterations", optarg, 1, 10000000, &v))
+			if (cli_parse_ulong("--iterations", optarg, 1, MC_MAX_ITERATIONS, &v))
 				return cli_usage_error("run");
 			ro.has_iterations = true;
 			ro.iterations = v;

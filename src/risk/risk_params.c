@@ -276,7 +276,7 @@ int risk_config_resolve(risk_param_getter get, void *ctx,
 
 	if (get_int(get, ctx, "seed", 0, INT64_MAX, &seed) != 0)
 		rc = -1;
-	if (get_int(get, ctx, "iterations", 1, 10000000, &iters) != 0)
+	if (get_int(get, ctx, "iterations", 1, MC_MAX_ITERATIONS, &iters) != 0)
 		rc = -1;
 	if (get_int(get, ctx, "block_size", 1, 1000000, &bs) != 0)
 		rc = -1;
