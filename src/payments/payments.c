@@ -1046,7 +1046,7 @@ static void sort_practices(struct pay_year *y, const uint32_t *grp,
 	size_t *at = xcalloc(n_grps + 1, sizeof(*at));
 	uint32_t *rank = xreallocarray(NULL, n_grps + 1, sizeof(*rank));
 	size_t *order = xreallocarray(NULL, y->n + 1, sizeof(*order));
-	struct pay_practice *tmp;
+	struct pay_practice tmp;
 
 	if (y->n < 2)
 		goto out;
@@ -1077,11 +1077,29 @@ static void sort_practices(struct pay_year *y, const uint32_t *grp,
 		for (size_t i = lo; i < at[r]; i++)
 			order[i] = k[i - lo].idx;
 	}
-	tmp = xreallocarray(NULL, y->n, sizeof(*tmp));
-	for (size_t i = 0; i < y->n; i++)
-		tmp[i] = y->p[order[i]];
-	memcpy(y->p, tmp, y->n * sizeof(*tmp));
-	free(tmp);
+	/*
+	 * Practice i goes to where order says, in place, one cycle of the
+	 * permutation at a time: a copy of the array would be a megabyte
+	 * of fresh pages per year, and their faults cost more than the sort.
+	 */
+	for (size_t i = 0; i < y->n; i++) {
+		size_t j = i;
+
+		if (order[i] == i)
+			continue;
+		tmp = y->p[i];
+		for (;;) {
+			size_t from = order[j];
+
+			order[j] = j;	/* placed */
+			if (from == i) {
+				y->p[j] = tmp;
+				break;
+			}
+			y->p[j] = y->p[from];
+			j = from;
+		}
+	}
 out:
 	free(k);
 	free(at);
