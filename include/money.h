@@ -64,6 +64,15 @@ static inline enum num_err money_parse_padded(const char *s, size_t len,
 					      int64_t *pence);
 
 /*
+ * fixed_parse(s, len, 9, rule, out) (list sizes) for a value with
+ * MONEY_PARSE_PAD readable bytes from s on: up to 8 digits, a point and
+ * up to 9 decimals are read 8 digits at a time, anything else the
+ * careful way.
+ */
+static inline enum num_err fixed9_parse_padded(const char *s, size_t len,
+					       enum num_round rule,
+					       int64_t *out);
+/*
  * A short reason for e, for use after "is not an amount": "" for
  * NUM_SYNTAX (the value speaks for itself), otherwise e.g.
  * " (thousands separators are not allowed)".  Static string.
@@ -95,6 +104,14 @@ char *money_format_thousands(int64_t pence, char buf[MONEY_BUFSZ]);
 char *fixed_format(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
 /* The same, returning the length of the text. */
 size_t fixed_format_n(int64_t v, unsigned decimals, char buf[MONEY_BUFSZ]);
+/*
+ * money_format_n(pence, buf) and fixed_format_n(v, 9, buf) for a
+ * writer with room to spare: MONEY_BUFSZ bytes at buf may be written
+ * (whole words are stored) and the text is not NUL-terminated.  Return
+ * its length.
+ */
+static inline size_t money_put_padded(char *buf, int64_t pence);
+static inline size_t fixed9_put_padded(char *buf, int64_t v);
 
 /*
  * Largest-remainder (Hamilton) apportionment: splits total into n parts
@@ -124,7 +141,7 @@ static inline int money_add(int64_t a, int64_t b, int64_t *out)
 int money_from_double(double pounds, int64_t *pence);
 
 /* ------------------------------------------------------------------ */
-/* money_parse_padded(): inline, for the import's loop over cells        */
+/* The padded parsers and writers: inline, for the import's loops       */
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
@@ -148,6 +165,128 @@ static inline uint64_t money_eight_digits_(const char *p, size_t k)
 	w = (w & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
 	w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
 	return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32) & 0xFFFFFFFFULL;
+}
+
+/*
+ * The 8 decimal digits of v (< 10^8, leading zeros included) as ASCII,
+ * first digit in the lowest byte: v is split into halves of 4 digits,
+ * pairs and single digits, all lanes at once, with multiplications by
+ * reciprocals that are exact in these ranges (the SWAR method of
+ * well-known fast integer printers).
+ */
+static inline uint64_t money_ascii8_(uint32_t v)
+{
+	uint64_t x = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
+	uint64_t q = ((x * 10486) >> 20) & 0x0000007F0000007FULL;	/* / 100 */
+
+	x = ((x - q * 100) << 16) | q;
+	q = ((x * 103) >> 10) & 0x000F000F000F000FULL;	/* / 10 */
+	x = ((x - q * 10) << 8) | q;
+	return x + 0x3030303030303030ULL;
+}
+
+/*
+ * The leading zeros of money_ascii8_()'s word w, as a count of digits
+ * (at most 7: zero keeps one digit), from the lowest byte that is not
+ * '0'.
+ */
+static inline unsigned money_lead8_(uint64_t w)
+{
+	uint64_t z = w ^ 0x3030303030303030ULL;
+
+	return z ? (unsigned)__builtin_ctzll(z) / 8 : 7;
+}
+
+static inline size_t money_put_padded(char *buf, int64_t pence)
+{
+	uint64_t m = pence < 0 ? 0 - (uint64_t)pence : (uint64_t)pence;
+	size_t neg = pence < 0;
+	uint32_t ip, fp;
+	unsigned nd;
+	uint64_t w;
+
+	if (m >= 10000000000ULL)	/* £100m or more: the general way */
+		return money_format_n(pence, buf);
+	ip = (uint32_t)(m / 100);
+	fp = (uint32_t)(m % 100);
+	w = money_ascii8_(ip);
+	nd = 8 - money_lead8_(w);
+	w >>= 8 * (8 - nd);	/* leading zeros off */
+	buf[0] = '-';
+	memcpy(buf + neg, &w, 8);
+	buf[neg + nd] = '.';
+	buf[neg + nd + 1] = (char)('0' + fp / 10);
+	buf[neg + nd + 2] = (char)('0' + fp % 10);
+	return neg + nd + 3;
+}
+
+static inline size_t fixed9_put_padded(char *buf, int64_t v)
+{
+	static const int64_t one = 1000000000;
+	uint32_t ip, f;
+	unsigned nd;
+	uint64_t w, hi;
+
+	if (v < 0 || v / one >= 100000000) {
+		/* whole numbers need no decimals to be trimmed */
+		return v % one == 0 ? fixed_format_n(v / one, 0, buf)
+				    : fixed_format_n(v, 9, buf);
+	}
+	ip = (uint32_t)(v / one);
+	f = (uint32_t)(v % one);
+	w = money_ascii8_(ip);
+	nd = 8 - money_lead8_(w);
+	w >>= 8 * (8 - nd);
+	memcpy(buf, &w, 8);
+	if (!f)
+		return nd;
+	/* the first 8 decimals, then the ninth; trailing zeros dropped */
+	hi = money_ascii8_(f / 10);
+	buf[nd] = '.';
+	memcpy(buf + nd + 1, &hi, 8);
+	buf[nd + 9] = (char)('0' + f % 10);
+	if (f % 10)
+		return nd + 10;
+	/* f ends in 0 but is not 0, so hi is not all '0' */
+	return nd + 9 - (unsigned)__builtin_clzll(hi ^ 0x3030303030303030ULL) / 8;
+}
+
+static inline enum num_err fixed9_parse_padded(const char *s, size_t len,
+					       enum num_round rule,
+					       int64_t *out)
+{
+	static const uint32_t scale[9] = {	/* 10^(9 - decimals) */
+		1000000000, 100000000, 10000000, 1000000, 100000, 10000, 1000,
+		100, 10
+	};
+	size_t ni = 0, nf;
+	uint64_t ip, f = 0;
+
+	while (ni < len && ni < 9 && s[ni] != '.')
+		ni++;
+	if (ni == 0 || ni > 8)
+		return fixed_parse(s, len, 9, rule, out);
+	ip = money_eight_digits_(s, ni);
+	if (ip == UINT64_MAX)
+		return fixed_parse(s, len, 9, rule, out);
+	if (ni < len) {		/* s[ni] is the point */
+		nf = len - ni - 1;
+		if (nf == 0 || nf > 9)
+			return fixed_parse(s, len, 9, rule, out);
+		if (nf == 9) {
+			f = money_eight_digits_(s + ni + 1, 8);
+			if (f == UINT64_MAX || (unsigned)(s[len - 1] - '0') > 9)
+				return fixed_parse(s, len, 9, rule, out);
+			f = f * 10 + (uint64_t)(s[len - 1] - '0');
+		} else {
+			f = money_eight_digits_(s + ni + 1, nf);
+			if (f == UINT64_MAX)
+				return fixed_parse(s, len, 9, rule, out);
+			f *= scale[nf];
+		}
+	}
+	*out = (int64_t)(ip * 1000000000 + f);
+	return NUM_OK;
 }
 
 static inline enum num_err money_parse_padded(const char *s, size_t len,
@@ -195,6 +334,24 @@ static inline enum num_err money_parse_padded(const char *s, size_t len,
 					      int64_t *pence)
 {
 	return money_parse(s, len, rule, pence);
+}
+
+static inline size_t money_put_padded(char *buf, int64_t pence)
+{
+	return money_format_n(pence, buf);
+}
+
+static inline size_t fixed9_put_padded(char *buf, int64_t v)
+{
+	return v % 1000000000 == 0 ? fixed_format_n(v / 1000000000, 0, buf)
+				   : fixed_format_n(v, 9, buf);
+}
+
+static inline enum num_err fixed9_parse_padded(const char *s, size_t len,
+					       enum num_round rule,
+					       int64_t *out)
+{
+	return fixed_parse(s, len, 9, rule, out);
 }
 #endif
 

@@ -803,8 +803,11 @@ static bool list_size(struct pay_loader *ld, const struct csv_cell *cell,
 		      int64_t *out)
 {
 	const char *s = csv_text(ld->t, cell);
-	enum num_err e = fixed_parse(s, cell->len, PAY_LIST_DECIMALS,
-				     NUM_ROUND_REJECT, out);
+	enum num_err e;
+
+	e = cell->off + MONEY_PARSE_PAD <= ld->t->readable
+		    ? fixed9_parse_padded(s, cell->len, NUM_ROUND_REJECT, out)
+		    : fixed_parse(s, cell->len, PAY_LIST_DECIMALS, NUM_ROUND_REJECT, out);
 
 	if (e != NUM_OK) {
 		cell_error(ld, cell, "is not a number of patients", num_reason(e));

@@ -463,21 +463,16 @@ static void row_money(struct row *r, bool has, int64_t v)
 		memcpy(p + 1, "0.00", 4);	/* a third of all amounts */
 		r->len += 5;
 	} else {
-		r->len += 1 + money_format_n(v, p + 1);
+		r->len += 1 + money_put_padded(p + 1, v);
 	}
 }
 
 static void row_patients(struct row *r, int64_t v)
 {
-	static const int64_t one = 1000000000;	/* 10^PAY_LIST_DECIMALS */
 	char *p = row_reserve(r, MONEY_BUFSZ + 1);
 
 	*p = ',';
-	/* whole numbers of patients need no decimals to be trimmed */
-	if (v % one == 0)
-		r->len += 1 + fixed_format_n(v / one, 0, p + 1);
-	else
-		r->len += 1 + fixed_format_n(v, PAY_LIST_DECIMALS, p + 1);
+	r->len += 1 + fixed9_put_padded(p + 1, v);
 }
 
 /* Bytes that make a CSV field need quotes. */

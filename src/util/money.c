@@ -299,24 +299,6 @@ static const char digit_pairs[] =
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
- * The 8 decimal digits of v (< 10^8, leading zeros included) as ASCII,
- * first digit in the lowest byte: v is split into halves of 4 digits,
- * pairs and single digits, all lanes at once, with multiplications by
- * reciprocals that are exact in these ranges (the SWAR method of
- * well-known fast integer printers).
- */
-static inline uint64_t ascii8(uint32_t v)
-{
-	uint64_t x = (uint64_t)(v / 10000) | (uint64_t)(v % 10000) << 32;
-	uint64_t q = ((x * 10486) >> 20) & 0x0000007F0000007FULL;	/* / 100 */
-
-	x = ((x - q * 100) << 16) | q;
-	q = ((x * 103) >> 10) & 0x000F000F000F000FULL;	/* / 10 */
-	x = ((x - q * 10) << 8) | q;
-	return x + 0x3030303030303030ULL;
-}
-
-/*
  * put_fixed() for ip < 10^8 and 0 or 2 decimals (fp < 100): the
  * integer part's digits written with one 8-byte store, shifted so
  * that its leading zeros fall off.  buf has room for 8 + 3 bytes.
@@ -324,7 +306,7 @@ static inline uint64_t ascii8(uint32_t v)
 static inline size_t put_small(char *buf, uint32_t ip, unsigned nd,
 			       unsigned decimals, uint32_t fp)
 {
-	uint64_t w = ascii8(ip) >> (8 * (8 - nd));
+	uint64_t w = money_ascii8_(ip) >> (8 * (8 - nd));
 
 	memcpy(buf, &w, 8);
 	if (decimals) {

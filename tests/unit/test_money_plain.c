@@ -1,7 +1,8 @@
 /*
- * test_money_plain.c - the plain-number shortcut of fixed_parse() must
- * agree with the full parser: the values of ordinary amounts, and the
- * verdicts on everything that is not one.
+ * test_money_plain.c - the plain-number shortcuts (fixed_parse()'s, the
+ * padded parsers and writers of the import) must agree with the full
+ * parser and formatter: the values of ordinary amounts and list sizes,
+ * and the verdicts on everything that is not one.
  *
  * Expected values are computed independently: a random amount in pence
  * is printed with printf (integer arithmetic only) and must parse back
@@ -109,6 +110,10 @@ static void test_money_plain_formats_like_printf(void **state)
 	static const int64_t edge[] = {
 		0, 1, -1, 9, 10, 99, 100, 101, -100, 999, 1000, 123456789,
 		INT64_MAX, INT64_MIN + 1, -5, 50, 1000000000, -999999999,
+		/* the padded writers' limits: £100m, 10^8 patients */
+		9999999999LL, 10000000000LL, -9999999999LL, -10000000000LL,
+		99999999999999999LL, 100000000000000000LL, 999999999LL,
+		123000000000LL, 123000000001LL, 5209497299000LL, 1500000000LL,
 	};
 	uint64_t seed = 7;
 
@@ -132,6 +137,11 @@ static void test_money_plain_formats_like_printf(void **state)
 			fail_msg("%lld: got %s, want %s", (long long)v, got, want);
 		assert_string_equal(got, want);
 		assert_string_equal(money_format(v, got), want);
+		memset(got, 'x', sizeof(got));
+		n = money_put_padded(got, v);
+		if (n != strlen(want) || memcmp(got, want, n) != 0)
+			fail_msg("%lld: money_put_padded gave '%.*s', want %s",
+				 (long long)v, (int)n, got, want);
 
 		/* nine decimals with the trailing zeros dropped */
 		snprintf(want, sizeof(want), "%s%llu.%09llu", v < 0 ? "-" : "",
@@ -145,6 +155,10 @@ static void test_money_plain_formats_like_printf(void **state)
 		want[n] = '\0';
 		assert_int_equal(fixed_format_n(v, 9, got), n);
 		assert_string_equal(got, want);
+		memset(got, 'x', sizeof(got));
+		if (fixed9_put_padded(got, v) != n || memcmp(got, want, n) != 0)
+			fail_msg("%lld: fixed9_put_padded gave '%.*s', want %s",
+				 (long long)v, (int)n, got, want);
 
 		snprintf(want, sizeof(want), "%lld", (long long)v);
 		assert_string_equal(fixed_format(v, 0, got), want);
@@ -188,6 +202,82 @@ static void test_money_plain_padded_parse_agrees_with_money_parse(void **state)
 	}
 }
 
+/*
+ * fixed9_parse_padded() must agree with fixed_parse(..., 9, ...) on
+ * everything, as money_parse_padded() with money_parse(): random
+ * strings over digits, points and junk, random bytes in the padding.
+ */
+static void test_money_plain_padded_list_size_parse_agrees_with_fixed_parse(void **state)
+{
+	static const char alphabet[] = "01234567890123456789012345678901234567890123456789...-+ ,e";
+	uint64_t seed = 1234;
+	char buf[64];
+
+	(void)state;
+	for (int i = 0; i < 1000000; i++) {
+		size_t len;
+		int64_t a = 12345, b = 12345;
+		enum num_err ea, eb;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		len = (seed >> 59) % 22;
+		for (size_t k = 0; k < sizeof(buf); k++) {
+			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+			buf[k] = k < len ? alphabet[(seed >> 33) % (sizeof(alphabet) - 1)]
+					 : (char)(seed >> 40);
+		}
+		ea = fixed9_parse_padded(buf, len, NUM_ROUND_REJECT, &a);
+		eb = fixed_parse(buf, len, 9, NUM_ROUND_REJECT, &b);
+		if (ea != eb || a != b) {
+			char shown[64];
+
+			memcpy(shown, buf, len);
+			shown[len] = '\0';
+			fail_msg("'%s': padded %d %lld, plain %d %lld", shown, (int)ea,
+				 (long long)a, (int)eb, (long long)b);
+		}
+	}
+}
+
+/*
+ * List sizes as the files write them (whole, or with 1 to 9 decimals)
+ * read back to the value printf was given: random values in 10^-9
+ * patients below 10^8 patients, printed with integer arithmetic only.
+ */
+static void test_money_plain_padded_list_sizes_round_trip(void **state)
+{
+	uint64_t seed = 77;
+
+	(void)state;
+	for (int i = 0; i < 300000; i++) {
+		char buf[64];
+		uint64_t whole, nano;
+		unsigned keep;
+		int64_t got = -1;
+
+		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		whole = (seed >> 20) % 100000000;
+		nano = (seed >> 3) % 1000000000;
+		keep = (unsigned)((seed >> 50) % 10);	/* decimals written */
+		memset(buf, 0x55, sizeof(buf));
+		if (keep == 0) {
+			nano = 0;
+			snprintf(buf, sizeof(buf), "%llu", (unsigned long long)whole);
+		} else {
+			uint64_t unit = 1;
+
+			for (unsigned k = keep; k < 9; k++)
+				unit *= 10;
+			nano -= nano % unit;
+			snprintf(buf, sizeof(buf), "%llu.%0*llu", (unsigned long long)whole,
+				 (int)keep, (unsigned long long)(nano / unit));
+		}
+		assert_int_equal(fixed9_parse_padded(buf, strlen(buf), NUM_ROUND_REJECT,
+						     &got), NUM_OK);
+		assert_pence_eq(got, (int64_t)(whole * 1000000000 + nano));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +285,8 @@ int main(void)
 		cmocka_unit_test(test_money_plain_leaves_other_forms_to_the_full_parser),
 		cmocka_unit_test(test_money_plain_formats_like_printf),
 		cmocka_unit_test(test_money_plain_padded_parse_agrees_with_money_parse),
+		cmocka_unit_test(test_money_plain_padded_list_size_parse_agrees_with_fixed_parse),
+		cmocka_unit_test(test_money_plain_padded_list_sizes_round_trip),
 	};
 
 	return cmocka_run_group_tests_name("money_plain", tests, NULL, NULL);
