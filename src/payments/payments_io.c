@@ -614,8 +614,14 @@ static void format_history(struct row *r, const struct pay_year *y)
  */
 static void keep_history_csv(struct pay_year *y)
 {
-	struct row r = { NULL, 0, 0 };
+	/*
+	 * Room for rows of 288 bytes, more than any published year's
+	 * longest (317) needs on average (242): the buffer is not copied
+	 * as it grows, and the pages it does not use are never touched.
+	 */
+	struct row r = { NULL, 0, y->n * 288 + 1024 };
 
+	r.buf = xmalloc(r.alloc);
 	format_history(&r, y);
 	y->history_csv = r.buf;
 	y->history_csv_len = r.len;
