@@ -109,6 +109,19 @@ struct csv_sink {
 	int (*row)(void *ctx, const struct csv_table *t,
 		   const struct csv_cell *row);
 	void *ctx;
+	/*
+	 * Optional (NULL: none): offered each data record that fills one
+	 * line of at most max_field bytes before it is split, as
+	 * line[0..len) without its line end, lineno its line number, with
+	 * CSV_STREAM_PAD readable bytes after it (lines too near the end of
+	 * the input are not offered).  Returns 1 if it took the row, which
+	 * then counts in t->n_rows and goes nowhere else; 0 to have it split
+	 * and checked as usual and handed to row().  For a consumer that
+	 * reads plain lines faster than cells and leaves anything unusual,
+	 * and every message, to the usual way.
+	 */
+	int (*plain)(void *ctx, const struct csv_table *t, const char *line,
+		     size_t len, unsigned long lineno);
 };
 
 /*

@@ -289,6 +289,7 @@ static inline enum num_err fixed9_parse_padded(const char *s, size_t len,
 	return NUM_OK;
 }
 
+__attribute__((always_inline))
 static inline enum num_err money_parse_padded(const char *s, size_t len,
 					      enum num_round rule,
 					      int64_t *pence)

@@ -383,6 +383,19 @@ struct pay_loader *pay_load_begin(struct pay_year *y,
 bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row);
 enum status pay_load_end(struct pay_loader *ld, enum status read_st);
 
+/*
+ * pay_load_row() for a row still in its line (csv_sink.plain): line[0..
+ * len), without its line end, at line lineno, with CSV_STREAM_PAD
+ * readable bytes after it.  Loads the row and returns 1 only if it is
+ * plain (no quote, CR, NUL or non-ASCII byte, as many fields as the
+ * header) and pay_load_row() would find nothing to report in it; else
+ * changes nothing that matters and returns 0, and the row must go to
+ * pay_load_row() as cells, which reports what is wrong.  The year is the
+ * same either way (tested, and fuzzed, against pay_year_load()).
+ */
+int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
+		   unsigned long lineno);
+
 /* ------------------------------------------------------------------ */
 /* CCG totals                                                            */
 

@@ -551,6 +551,18 @@ static size_t fast_record(struct reader *r, size_t i)
 		end--;
 	if (end == i)
 		return 0;
+	if (r->sink && r->sink->plain && r->n_records > 0 &&
+	    end - i <= r->max_field && next + CSV_STREAM_PAD <= r->len &&
+	    r->sink->plain(r->sink->ctx, t, r->buf + i, end - i, r->line)) {
+		/* taken whole: a row as on_record() would count it */
+		t->n_rows++;
+		r->n_records++;
+		if (next == end + 2)
+			t->had_crlf = true;
+		r->line++;
+		r->line_start = next;
+		return next;
+	}
 	n = next - i;	/* the line with its LF, the scans' sentinel */
 	if (t->text_len + n + SPLIT_SLACK > t->text_alloc) {
 		size_t a = t->text_alloc ? t->text_alloc : 65536;

@@ -734,6 +734,37 @@ static uint32_t *poolmap_put(struct poolmap *h, uint32_t off, uint32_t v,
 	return &h->val[i];
 }
 
+/*
+ * The value stored for the string s[0..len) (not in the pool), or NULL.
+ * *slot is where poolmap_put() would add it.
+ */
+static uint32_t *poolmap_find(struct poolmap *h, const char *s, size_t len,
+			      size_t *slot)
+{
+	uint32_t hash = 2166136261u;
+	size_t i;
+
+	for (size_t k = 0; k < len; k++)
+		hash = (hash ^ (unsigned char)s[k]) * 16777619u;
+	for (i = hash & h->mask; h->key[i]; i = (i + 1) & h->mask) {
+		const char *k = h->y->pool + h->key[i] - 1;
+
+		if (strncmp(k, s, len) == 0 && k[len] == '\0')
+			return &h->val[i];
+	}
+	*slot = i;
+	return NULL;
+}
+
+/* Adds pool string off with value v at the slot poolmap_find() gave. */
+static void poolmap_add_at(struct poolmap *h, size_t slot, uint32_t off,
+			   uint32_t v)
+{
+	h->key[slot] = off + 1;
+	h->val[slot] = v;
+	h->used++;
+}
+
 static bool equals_nocase(const char *s, const char *word)
 {
 	for (; *s && *word; s++, word++) {
@@ -764,6 +795,22 @@ struct pay_loader {
 	size_t grp_alloc;
 	uint32_t *grp_first;	/* per group: its first practice */
 	size_t n_grps, grp_first_alloc;
+	/* pay_load_plain(): what to do with each column (enum plain_act) */
+	unsigned char *act;
+	uint32_t *arg;		/* its op, text field or nothing */
+	uint32_t *ends;		/* where each field of a line ends */
+	size_t n_ends;
+};
+
+/* What pay_load_plain() does with a column. */
+enum plain_act {
+	PLAIN_SKIP,
+	PLAIN_AMOUNT,		/* arg: index into l->ops */
+	PLAIN_TEXT,		/* arg: enum pay_text */
+	PLAIN_CONTRACT,
+	PLAIN_DISPENSING,
+	PLAIN_REGISTERED,
+	PLAIN_WEIGHTED
 };
 
 /* Reports "column 'H': 'value' <what><extra>" at the cell. */
@@ -1198,6 +1245,43 @@ struct pay_loader *pay_load_begin(struct pay_year *y,
 	y->pool_len = 1;
 	poolmap_init(&ld->practices, y, max_rows);
 	poolmap_init(&ld->ccgs, y, max_rows);
+	ld->act = xcalloc(t->n_cols ? t->n_cols : 1, sizeof(*ld->act));
+	ld->arg = xcalloc(t->n_cols ? t->n_cols : 1, sizeof(*ld->arg));
+	for (size_t j = 0; j < l->n_ops; j++) {
+		ld->act[l->ops[j].col] = PLAIN_AMOUNT;
+		ld->arg[l->ops[j].col] = (uint32_t)j;
+	}
+	for (size_t j = 0; j < l->n_other_cols; j++) {
+		size_t c = l->other_cols[j];
+
+		switch (l->cols[c].role) {
+		case PAY_ROLE_TEXT:
+			ld->act[c] = PLAIN_TEXT;
+			ld->arg[c] = (uint32_t)l->cols[c].target;
+			break;
+		case PAY_ROLE_CONTRACT:
+			ld->act[c] = PLAIN_CONTRACT;
+			break;
+		case PAY_ROLE_DISPENSING:
+			ld->act[c] = PLAIN_DISPENSING;
+			break;
+		case PAY_ROLE_REGISTERED:
+			ld->act[c] = PLAIN_REGISTERED;
+			break;
+		case PAY_ROLE_WEIGHTED:
+			ld->act[c] = PLAIN_WEIGHTED;
+			break;
+		case PAY_ROLE_INFO:
+		case PAY_ROLE_DERIVED:
+		case PAY_ROLE_COMPONENT:
+		case PAY_ROLE_LES_PART:
+		case PAY_ROLE_TOTAL:
+		case PAY_ROLE_DEDUCTIONS:
+		case PAY_ROLE_PCN_OUTSIDE:
+		case PAY_ROLE_COVID_OUTSIDE:
+			BUG("column %zu in other_cols with role %d", c, (int)l->cols[c].role);
+		}
+	}
 	return ld;
 }
 
@@ -1306,6 +1390,218 @@ bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row)
 	return !diag_limit_reached();
 }
 
+/* s[0..len) is word (lower case) but for the case of its ASCII letters. */
+static bool equals_nocase_n(const char *s, size_t len, const char *word)
+{
+	size_t i = 0;
+
+	for (; i < len && word[i]; i++) {
+		char c = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] - 'A' + 'a') : s[i];
+
+		if (c != word[i])
+			return false;
+	}
+	return i == len && word[i] == '\0';
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/*
+ * Phase 1 of pay_load_plain(): the end of each of the line's fields into
+ * ends[0..n_cols) (which has room for 16 more); false if the line has a
+ * quote, CR, NUL or non-ASCII byte or not exactly n_cols fields.  16
+ * bytes at a time; the bytes read past len are the caller's padding and
+ * are masked off.
+ */
+static bool plain_fields(const char *line, size_t len, size_t n_cols,
+			 uint32_t *ends)
+{
+	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
+	const __m128i cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
+	size_t nf = 0;
+
+	for (size_t k = 0; k < len; k += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + k));
+		unsigned keep = len - k >= 16 ? 0xFFFFu : (1u << (len - k)) - 1;
+		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)),
+			_mm_cmpeq_epi8(v, zero)));
+		unsigned commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & keep;
+
+		bad |= (unsigned)_mm_movemask_epi8(v);	/* non-ASCII */
+		if (bad & keep)
+			return false;
+		/* at most 16 ends past n_cols: the room after them */
+		for (; commas; commas &= commas - 1)
+			ends[nf++] = (uint32_t)(k + (unsigned)__builtin_ctz(commas));
+		if (nf >= n_cols)
+			return false;	/* too many fields */
+	}
+	ends[nf++] = (uint32_t)len;
+	return nf == n_cols;
+}
+
+int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
+		   unsigned long lineno)
+{
+	const struct pay_layout *l = ld->l;
+	struct pay_year *y = ld->y;
+	const size_t n_cols = ld->t->n_cols;
+	struct pay_practice p;
+	int64_t v, parts = 0, cats = 0, parts_sum, sum[PAY_N_SLOTS] = { 0 };
+	bool overflow = false, pence = false;
+	uint32_t *g, gid;
+	size_t pslot = 0, gslot = 0;
+	const char *code;
+
+	if (y->split || ld->st != ST_OK || lineno > UINT32_MAX || len >= UINT32_MAX)
+		return 0;
+	if (ld->n_ends < n_cols + 16) {
+		ld->ends = xreallocarray(ld->ends, n_cols + 16, sizeof(*ld->ends));
+		ld->n_ends = n_cols + 16;
+	}
+	if (!plain_fields(line, len, n_cols, ld->ends))
+		return 0;
+	memset(&p, 0, sizeof(p));
+	/* the amounts first, as load_row() takes them */
+	for (size_t j = 0; j < l->n_ops; j++) {
+		const struct pay_amount_op *op = &l->ops[j];
+		size_t c = op->col, at = c ? ld->ends[c - 1] + 1 : 0;
+		size_t n = ld->ends[c] - at;
+		const char *f = line + at;
+
+		if (n == 1 && f[0] == '0')
+			continue;	/* nearly half of all amounts */
+		if (money_parse_padded(f, n, NUM_ROUND_REJECT, &v) != NUM_OK)
+			return 0;
+		pence |= v % 100 != 0;
+		if (op->set) {
+			sum[op->slot[0]] = v;
+			continue;
+		}
+		if (op->in_parts)
+			overflow |= !add(&parts, v);
+		switch (op->n_slots) {
+		case 3:
+			overflow |= !add(&sum[op->slot[2]], v);
+			/* fall through */
+		case 2:
+			overflow |= !add(&sum[op->slot[1]], v);
+			/* fall through */
+		default:
+			overflow |= !add(&sum[op->slot[0]], v);
+		}
+	}
+	for (size_t j = 0; j < l->n_other_cols; j++) {
+		size_t c = l->other_cols[j], at = c ? ld->ends[c - 1] + 1 : 0;
+		size_t n = ld->ends[c] - at;
+		const char *f = line + at;
+
+		switch ((enum plain_act)ld->act[c]) {
+		case PLAIN_SKIP:
+		case PLAIN_AMOUNT:
+			break;
+		case PLAIN_TEXT:
+			p.text[ld->arg[c]] = pool_add(y, f, n);
+			break;
+		case PLAIN_CONTRACT:
+			if (equals_nocase_n(f, n, "gms"))
+				p.contract = PAY_GMS;
+			else if (equals_nocase_n(f, n, "pms"))
+				p.contract = PAY_PMS;
+			else if (equals_nocase_n(f, n, "apms"))
+				p.contract = PAY_APMS;
+			else if (equals_nocase_n(f, n, "unknown"))
+				p.contract = PAY_CONTRACT_UNKNOWN;
+			else
+				return 0;
+			break;
+		case PLAIN_DISPENSING:
+			if (equals_nocase_n(f, n, "yes"))
+				p.dispensing = PAY_DISPENSING_YES;
+			else if (equals_nocase_n(f, n, "no"))
+				p.dispensing = PAY_DISPENSING_NO;
+			else if (equals_nocase_n(f, n, "unknown"))
+				p.dispensing = PAY_DISPENSING_UNKNOWN;
+			else
+				return 0;
+			break;
+		case PLAIN_REGISTERED:
+		case PLAIN_WEIGHTED: {
+			int64_t *out = ld->act[c] == PLAIN_REGISTERED ? &p.registered
+								      : &p.weighted;
+
+			if (fixed9_parse_padded(f, n, NUM_ROUND_REJECT, out) != NUM_OK ||
+			    *out < 0)
+				return 0;
+			break;
+		}
+		}
+	}
+	/* what pay_load_row() would report, it is left to report */
+	memcpy(p.m, sum, sizeof(p.m));
+	if (overflow || __builtin_add_overflow(y->parts_sum, parts, &parts_sum) ||
+	    !p.text[PAY_PRACTICE_CODE] || !p.text[PAY_CCG_CODE] ||
+	    (l->first_les_part >= 0 && sum[PAY_SLOT_LES_PARTS] != p.m[PAY_MEMO_LOCAL_ES]))
+		return 0;
+	code = y->pool + p.text[PAY_PRACTICE_CODE];
+	if (2 * (ld->practices.used + 1) > ld->practices.mask + 1)
+		poolmap_grow(&ld->practices);
+	if (poolmap_find(&ld->practices, code, strlen(code), &pslot))
+		return 0;	/* listed twice */
+	code = y->pool + p.text[PAY_CCG_CODE];
+	if (2 * (ld->ccgs.used + 1) > ld->ccgs.mask + 1)
+		poolmap_grow(&ld->ccgs);
+	g = poolmap_find(&ld->ccgs, code, strlen(code), &gslot);
+	if (g) {
+		const struct pay_practice *fp = &y->p[ld->grp_first[*g]];
+
+		if (strcmp(pay_text(y, &p, PAY_CCG_NAME), pay_text(y, fp, PAY_CCG_NAME)) != 0)
+			return 0;	/* a second name */
+		p.text[PAY_CCG_CODE] = fp->text[PAY_CCG_CODE];
+		p.text[PAY_CCG_NAME] = fp->text[PAY_CCG_NAME];
+		gid = *g;
+	} else {
+		gid = (uint32_t)ld->n_grps;
+	}
+
+	/* the row is good: keep it */
+	reserve_practice(y);
+	p.line = (uint32_t)lineno;
+	p.split_row = (uint32_t)y->n;
+	poolmap_add_at(&ld->practices, pslot, p.text[PAY_PRACTICE_CODE], p.line);
+	if (!g) {
+		poolmap_add_at(&ld->ccgs, gslot, p.text[PAY_CCG_CODE], gid);
+		ALLOC_GROW(ld->grp_first, ld->n_grps + 1, ld->grp_first_alloc);
+		ld->grp_first[ld->n_grps++] = (uint32_t)y->n;
+	}
+	ALLOC_GROW(ld->grp, y->n + 1, ld->grp_alloc);
+	ld->grp[y->n] = gid;
+	y->parts_sum = parts_sum;
+	if (pence)
+		y->whole_pounds = false;
+	for (size_t k = 0; k < PAY_N_CATS; k++)
+		cats += p.m[k];	/* each cell was added without overflow */
+	if (cats != p.m[PAY_TOTAL_PUBLISHED]) {
+		size_t tc = (size_t)l->total_col;
+		uint32_t col = (tc ? ld->ends[tc - 1] + 1 : 0) + 1;
+
+		ALLOC_GROW(ld->mm, ld->n_mm + 1, ld->alloc_mm);
+		ld->mm[ld->n_mm++] = (struct mismatch){ y->n, p.line, col, cats };
+	}
+	y->p[y->n++] = p;
+	return 1;
+}
+#else
+int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
+		   unsigned long lineno)
+{
+	(void)ld, (void)line, (void)len, (void)lineno;
+	return 0;
+}
+#endif
+
 enum status pay_load_end(struct pay_loader *ld, enum status read_st)
 {
 	struct pay_year *y = ld->y;
@@ -1315,6 +1611,9 @@ enum status pay_load_end(struct pay_loader *ld, enum status read_st)
 	if (ld->n_mm && read_st == ST_OK)
 		settle_mismatches(ld, ld->mm, ld->n_mm);
 	free(ld->mm);
+	free(ld->act);
+	free(ld->arg);
+	free(ld->ends);
 	poolmap_release(&ld->practices);
 	poolmap_release(&ld->ccgs);
 	st = status_worst(read_st, ld->st);

@@ -173,12 +173,21 @@ static int year_row(void *ctx, const struct csv_table *t,
 	return !pay_load_row(ys->ld, row);
 }
 
+static int year_plain(void *ctx, const struct csv_table *t, const char *line,
+		      size_t len, unsigned long lineno)
+{
+	struct year_sink *ys = ctx;
+
+	(void)t;
+	return pay_load_plain(ys->ld, line, len, lineno);
+}
+
 enum status pay_read_year(struct pay_year *y, const char *path, int start,
 			  const struct pay_colmap *m,
 			  const struct pay_options *o)
 {
 	struct year_sink ys = { y, { 0 }, m, o, start, NULL };
-	const struct csv_sink sink = { year_header, year_row, &ys };
+	const struct csv_sink sink = { year_header, year_row, &ys, year_plain };
 	struct csv_table t;
 	enum status st;
 

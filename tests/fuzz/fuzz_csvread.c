@@ -98,7 +98,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	{
 		struct check k = { st == ST_OK ? &t : NULL, 0 };
-		const struct csv_sink sink = { on_header, on_row, &k };
+		const struct csv_sink sink = { on_header, on_row, &k, NULL };
 		struct csv_table s;
 		enum status ss;
 

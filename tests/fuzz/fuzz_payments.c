@@ -10,8 +10,9 @@
  * imported year must hold its practices sorted, every text offset
  * inside the pool, and national totals equal to the sum of the CCGs.
  * The same bytes streamed row by row (csv_stream_mem() into
- * pay_load_begin/row/end, as pay_read_year() does) must be imported
- * or rejected alike, into the very same year.
+ * pay_load_begin/plain/row/end, as pay_read_year() does: plain lines
+ * straight from the bytes, the rest as cells) must be imported or
+ * rejected alike, into the very same year.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -82,6 +83,13 @@ static int on_row(void *ctx, const struct csv_table *t,
 	return !pay_load_row(((struct stream *)ctx)->ld, row);
 }
 
+static int on_plain(void *ctx, const struct csv_table *t, const char *line,
+		    size_t len, unsigned long lineno)
+{
+	(void)t;
+	return pay_load_plain(((struct stream *)ctx)->ld, line, len, lineno);
+}
+
 static void same_year(const struct pay_year *a, const struct pay_year *b)
 {
 	if (a->n != b->n || a->n_ccgs != b->n_ccgs || a->pool_len != b->pool_len ||
@@ -137,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	{
 		struct pay_year ys;
 		struct stream s = { &m, &o, { 0 }, &ys, NULL };
-		const struct csv_sink sink = { on_header, on_row, &s };
+		const struct csv_sink sink = { on_header, on_row, &s, on_plain };
 		struct csv_table h;
 		enum status ss;
 

@@ -297,7 +297,7 @@ static void test_csvread_reports_a_file_that_shrinks_while_it_is_read(void **sta
 	int fd = mkstemp(path);
 	FILE *f;
 	size_t rows = 0;
-	const struct csv_sink sink = { shrink_on_header, count_row, &rows };
+	const struct csv_sink sink = { shrink_on_header, count_row, &rows, NULL };
 	struct csv_table t;
 	char want[256];
 
@@ -326,6 +326,89 @@ static void test_csvread_reports_a_file_that_shrinks_while_it_is_read(void **sta
 	unlink(path);
 }
 
+/* What the plain-line test saw: lines offered, lines taken, rows split. */
+struct plain_seen {
+	char log[512];
+	size_t len;
+};
+
+static void seen_add(struct plain_seen *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	s->len += (size_t)vsnprintf(s->log + s->len, sizeof(s->log) - s->len, fmt, ap);
+	va_end(ap);
+}
+
+static enum status plain_header(void *ctx, const struct csv_table *t,
+				size_t max_rows)
+{
+	(void)ctx, (void)t, (void)max_rows;
+	return ST_OK;
+}
+
+/* Takes the offered lines without a quote whose first byte is not '6'. */
+static int plain_take(void *ctx, const struct csv_table *t, const char *line,
+		      size_t len, unsigned long lineno)
+{
+	bool take = !memchr(line, '"', len) && line[0] != '6';
+
+	(void)t;
+	seen_add(ctx, "%s %lu [%.*s]\n", take ? "took" : "offered", lineno,
+		 (int)len, line);
+	return take;
+}
+
+static int plain_row(void *ctx, const struct csv_table *t,
+		     const struct csv_cell *row)
+{
+	seen_add(ctx, "row %u [%s|%s]\n", row[0].line, csv_text(t, &row[0]),
+		 csv_text(t, &row[1]));
+	return 0;
+}
+
+/*
+ * A sink's plain() is offered each line that starts a record and has
+ * CSV_STREAM_PAD bytes after it, without its line end (CRLF too); what
+ * it takes goes nowhere else but counts as a row; what it declines is
+ * split as usual.  The last two lines have fewer than 32 bytes after
+ * them (the long line 7 has "a,b", 3 bytes), so they are never offered.
+ */
+static void test_csvread_offers_plain_lines_before_splitting_them(void **state)
+{
+	static const char data[] =
+		"h1,h2\n"
+		"1,2\n"
+		"\"q,r\",3\n"
+		"4,5\r\n"
+		"6,7\n"
+		"8,9\n"
+		"0123456789012345678901234567890123456789,z\n"
+		"a,b";
+	struct plain_seen seen = { { 0 }, 0 };
+	const struct csv_sink sink = { plain_header, plain_row, &seen, plain_take };
+	struct csv_table t;
+
+	(void)state;
+	csv_table_init(&t);
+	assert_int_equal(csv_stream_mem(&t, "p.csv", data, sizeof(data) - 1, NULL, &sink),
+			 ST_OK);
+	assert_string_equal(seen.log,
+			    "took 2 [1,2]\n"
+			    "offered 3 [\"q,r\",3]\n"
+			    "row 3 [q,r|3]\n"
+			    "took 4 [4,5]\n"
+			    "offered 5 [6,7]\n"
+			    "row 5 [6|7]\n"
+			    "took 6 [8,9]\n"
+			    "row 7 [0123456789012345678901234567890123456789|z]\n"
+			    "row 8 [a|b]\n");
+	assert_int_equal(t.n_rows, 7);
+	assert_true(t.had_crlf);
+	csv_table_release(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -341,6 +424,7 @@ int main(void)
 		cmocka_unit_test(test_csvread_accepts_a_header_only_file_when_allowed),
 		cmocka_unit_test(test_csvread_reports_a_missing_file),
 		cmocka_unit_test(test_csvread_reports_a_file_that_shrinks_while_it_is_read),
+		cmocka_unit_test(test_csvread_offers_plain_lines_before_splitting_them),
 	};
 
 	return cmocka_run_group_tests_name("csvread", tests, NULL, NULL);

@@ -98,7 +98,7 @@ static int on_row(void *ctx, const struct csv_table *t,
 static void stream(struct streamed *s, const char *buf, size_t len,
 		   const struct csv_opts *opts)
 {
-	const struct csv_sink sink = { on_header, on_row, s };
+	const struct csv_sink sink = { on_header, on_row, s, NULL };
 
 	memset(s, 0, sizeof(*s));
 	csv_table_init(&s->t);

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "helpers.h"
 #include "csvread.h"
@@ -630,6 +631,60 @@ static void test_payments_streamed_file_loads_as_the_whole_table_does(void **sta
 }
 
 /*
+ * A row read straight from its line (pay_load_plain(): not the last,
+ * no quotes) whose parts miss its total is reported as from cells: at
+ * the total's cell, line 2 column 148 here (the line is the last row of
+ * 16-17-total-mismatch.csv, moved up, and the total is its 23rd field),
+ * and the quoted row after it still loads.
+ */
+static void test_payments_plain_line_mismatch_is_reported_at_its_cell(void **state)
+{
+	static const char header[] =
+		"NHS England (Region) code,CCG Code,CCG NAME,Practice Code,Practice Name,"
+		"Contract Type,Dispensing Practice,Number of Registered Patients (Last "
+		"Known Figure),Number of Weighted Patients (Last Known Figure),Average "
+		"payments per registered patient,Average payments per weighted patient,"
+		"Global Sum,MPIG Correction factor,Balance of PMS Expenditure,Minor "
+		"Surgery,Total Local Enhanced Services,Childhood Vaccination and "
+		"Immunisation Scheme,Total QOF Payments,Premises Payments,Seniority,Other "
+		"Payments,Prescribing Fee Payments,Total NHS Payments to General Practice,"
+		"\"Deductions for Pensions, Levies and Prescription Charge Income\",Total "
+		"NHS Payments to General Practice Minus Deductions\n";
+	static const char rows[] =
+		"Q74,00M,NHS SOUTH TEES CCG,A81004,Acklam Medical Centre,PMS,Yes,9000,"
+		"9500.5,100.00,94.73,500000.00,0,100000.00,0,0,0,80000.00,30000.00,0,0,"
+		"2000.00,712000.01,-60000.00,652000.00\n"
+		"Q74,00K,NHS HARTLEPOOL CCG,A81001,\"The Densham Surgery, Stockton\",GMS,"
+		"No,4179,4513.21,148.10,137.14,300000.50,1200.00,0,1500.25,800.00,"
+		"2500.10,40000.00,20000.00,1000.00,0,0,367000.85,-40000.00,327000.85\n";
+	struct fixture *f = *state;
+	char dir[] = "/tmp/pcbudget-plain-XXXXXX", path[64], want[512];
+	FILE *out;
+	struct pay_year table;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/16-17.csv", dir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(header, out);
+	fputs(rows, out);
+	assert_int_equal(fclose(out), 0);
+	snprintf(want, sizeof(want), "%s:2:148: error: practice 'A81004': the "
+		 "payments add up to 712000.00 but 'Total NHS Payments to General "
+		 "Practice' is 712000.01 (difference -0.01)\n", path);
+	capture_begin();
+	assert_int_equal(load(f, path), ST_DATA);
+	assert_string_equal(capture_end(), want);
+	pay_year_init(&table);
+	capture_begin();
+	assert_int_equal(load_as_table(f, &table, path), ST_DATA);
+	assert_string_equal(capture_end(), want);
+	pay_year_release(&table);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
  * max_rows only sizes the first allocations: a loader told to expect
  * one row takes 300 (the practice set grows six times over, 16 slots
  * to 1024) and still finds a practice listed twice, at column 15
@@ -748,6 +803,7 @@ int main(void)
 		cmocka_unit_test(test_payments_column_table_is_checked),
 		cmocka_unit_test(test_payments_builtin_table_knows_every_published_header),
 		cmocka_unit_test(test_payments_streamed_file_loads_as_the_whole_table_does),
+		cmocka_unit_test(test_payments_plain_line_mismatch_is_reported_at_its_cell),
 		cmocka_unit_test(test_payments_loader_takes_more_rows_than_its_hint),
 		cmocka_unit_test(test_payments_sorts_practices_by_ccg_then_code_whatever_the_file_order),
 	};
