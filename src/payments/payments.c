@@ -783,6 +783,15 @@ struct mismatch {
 	int64_t parts;
 };
 
+/* Where the fields of a line start and end (pay_load_plain()). */
+struct plain_scan {
+	uint32_t *starts, *ends;	/* n_cols + 16 each */
+	size_t n_cols, nf;
+	size_t start;			/* of the field being read */
+	bool inq;			/* inside its quotes */
+	bool closed;			/* its closing quote seen */
+};
+
 struct pay_loader {
 	struct pay_year *y;
 	const struct csv_table *t;	/* the header (rows may be streamed) */
@@ -798,8 +807,7 @@ struct pay_loader {
 	/* pay_load_plain(): what to do with each column (enum plain_act) */
 	unsigned char *act;
 	uint32_t *arg;		/* its op, text field or nothing */
-	uint32_t *ends;		/* where each field of a line ends */
-	size_t n_ends;
+	struct plain_scan scan;
 };
 
 /* What pay_load_plain() does with a column. */
@@ -812,6 +820,7 @@ enum plain_act {
 	PLAIN_REGISTERED,
 	PLAIN_WEIGHTED
 };
+
 
 /* Reports "column 'H': 'value' <what><extra>" at the cell. */
 static void cell_error(struct pay_loader *ld, const struct csv_cell *cell,
@@ -1247,6 +1256,9 @@ struct pay_loader *pay_load_begin(struct pay_year *y,
 	poolmap_init(&ld->ccgs, y, max_rows);
 	ld->act = xcalloc(t->n_cols ? t->n_cols : 1, sizeof(*ld->act));
 	ld->arg = xcalloc(t->n_cols ? t->n_cols : 1, sizeof(*ld->arg));
+	ld->scan.n_cols = t->n_cols;
+	ld->scan.starts = xcalloc(t->n_cols + 16, sizeof(*ld->scan.starts));
+	ld->scan.ends = xcalloc(t->n_cols + 16, sizeof(*ld->scan.ends));
 	for (size_t j = 0; j < l->n_ops; j++) {
 		ld->act[l->ops[j].col] = PLAIN_AMOUNT;
 		ld->arg[l->ops[j].col] = (uint32_t)j;
@@ -1408,38 +1420,119 @@ static bool equals_nocase_n(const char *s, size_t len, const char *word)
 #include <emmintrin.h>
 
 /*
- * Phase 1 of pay_load_plain(): the end of each of the line's fields into
- * ends[0..n_cols) (which has room for 16 more); false if the line has a
- * quote, CR, NUL or non-ASCII byte or not exactly n_cols fields.  16
- * bytes at a time; the bytes read past len are the caller's padding and
- * are masked off.
+ * A line's commas and quotes in order, from a chunk that has quotes or
+ * starts inside a quoted field (plain_fields()): a quote may open a
+ * field only at its start, and must close it right before a comma or
+ * the end of the line; commas inside count for nothing.  Returns false
+ * at anything else (a quote inside a field, a doubled quote).
  */
-static bool plain_fields(const char *line, size_t len, size_t n_cols,
-			 uint32_t *ends)
+static bool plain_events(const char *line, size_t len, size_t k,
+			 unsigned commas, unsigned quotes, struct plain_scan *sc)
 {
-	const __m128i comma = _mm_set1_epi8(','), quote = _mm_set1_epi8('"');
-	const __m128i cr = _mm_set1_epi8('\r'), zero = _mm_setzero_si128();
-	size_t nf = 0;
+	unsigned ev = commas | quotes;
 
-	for (size_t k = 0; k < len; k += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + k));
-		unsigned keep = len - k >= 16 ? 0xFFFFu : (1u << (len - k)) - 1;
-		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-			_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, cr)),
-			_mm_cmpeq_epi8(v, zero)));
-		unsigned commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, comma)) & keep;
+	for (; ev; ev &= ev - 1) {
+		unsigned b = (unsigned)__builtin_ctz(ev);
+		size_t pos = k + b;
 
-		bad |= (unsigned)_mm_movemask_epi8(v);	/* non-ASCII */
-		if (bad & keep)
-			return false;
-		/* at most 16 ends past n_cols: the room after them */
-		for (; commas; commas &= commas - 1)
-			ends[nf++] = (uint32_t)(k + (unsigned)__builtin_ctz(commas));
-		if (nf >= n_cols)
-			return false;	/* too many fields */
+		if (sc->inq) {
+			if (!(quotes >> b & 1))
+				continue;	/* a comma in the quotes */
+			if (pos + 1 < len && line[pos + 1] != ',')
+				return false;	/* doubled, or more after it */
+			sc->ends[sc->nf] = (uint32_t)pos;
+			sc->inq = false;
+			sc->closed = true;
+		} else if (quotes >> b & 1) {
+			if (pos != sc->start || sc->closed)
+				return false;	/* a quote inside a field */
+			sc->starts[sc->nf] = (uint32_t)pos + 1;
+			sc->inq = true;
+		} else {
+			if (!sc->closed) {
+				sc->starts[sc->nf] = (uint32_t)sc->start;
+				sc->ends[sc->nf] = (uint32_t)pos;
+			}
+			sc->closed = false;
+			if (++sc->nf >= sc->n_cols)
+				return false;	/* too many fields */
+			sc->start = pos + 1;
+		}
 	}
-	ends[nf++] = (uint32_t)len;
-	return nf == n_cols;
+	return true;
+}
+
+/*
+ * Phase 1 of pay_load_plain(): where each of the line's fields starts
+ * and ends (the text between its quotes, if quoted) into sc; false if
+ * the line has a CR, NUL or non-ASCII byte, a quote that does not wrap
+ * a whole field, or not exactly n_cols fields.  16 bytes at a time; the
+ * bytes read past len are the caller's padding and are masked off.
+ */
+/*
+ * One chunk of plain_fields(): the 16 bytes at line + k, of which the
+ * bits of keep are the line's.  Returns false where plain_fields() does.
+ */
+__attribute__((always_inline))
+static inline bool plain_chunk(const char *line, size_t len, size_t k,
+			       unsigned keep, struct plain_scan *sc,
+			       size_t *nf_io, size_t *start_io, bool *quoted)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(line + k));
+	unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		_mm_cmpeq_epi8(v, _mm_set1_epi8('\r')),
+		_mm_cmpeq_epi8(v, _mm_setzero_si128())));
+	unsigned commas = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+	unsigned quotes = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+	size_t nf = *nf_io, start = *start_io;
+
+	bad |= (unsigned)_mm_movemask_epi8(v);	/* non-ASCII */
+	if ((bad & keep) != 0)
+		return false;
+	commas &= keep;
+	quotes &= keep;
+	if (quotes || *quoted) {
+		sc->nf = nf;
+		sc->start = start;
+		if (!plain_events(line, len, k, commas, quotes, sc))
+			return false;
+		*nf_io = sc->nf;
+		*start_io = sc->start;
+		*quoted = sc->inq || sc->closed;
+		return true;
+	}
+	/* the usual chunk: commas only, fields unquoted */
+	for (; commas; commas &= commas - 1) {
+		size_t pos = k + (unsigned)__builtin_ctz(commas);
+
+		sc->starts[nf] = (uint32_t)start;
+		sc->ends[nf++] = (uint32_t)pos;
+		start = pos + 1;
+	}
+	*nf_io = nf;
+	*start_io = start;
+	return nf < sc->n_cols;	/* else too many fields (16 slots to spare) */
+}
+
+static bool plain_fields(const char *line, size_t len, struct plain_scan *sc)
+{
+	size_t nf = 0, start = 0, k = 0;
+	bool quoted = false;	/* in a quoted field, or just after one */
+
+	sc->inq = sc->closed = false;
+	for (; k + 16 <= len; k += 16)
+		if (!plain_chunk(line, len, k, 0xFFFFu, sc, &nf, &start, &quoted))
+			return false;
+	if (k < len &&
+	    !plain_chunk(line, len, k, (1u << (len - k)) - 1, sc, &nf, &start, &quoted))
+		return false;
+	if (sc->inq)
+		return false;	/* goes on to the next line */
+	if (!sc->closed) {
+		sc->starts[nf] = (uint32_t)start;
+		sc->ends[nf] = (uint32_t)len;
+	}
+	return ++nf == sc->n_cols;
 }
 
 int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
@@ -1447,7 +1540,6 @@ int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
 {
 	const struct pay_layout *l = ld->l;
 	struct pay_year *y = ld->y;
-	const size_t n_cols = ld->t->n_cols;
 	struct pay_practice p;
 	int64_t v, parts = 0, cats = 0, parts_sum, sum[PAY_N_SLOTS] = { 0 };
 	bool overflow = false, pence = false;
@@ -1457,18 +1549,14 @@ int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
 
 	if (y->split || ld->st != ST_OK || lineno > UINT32_MAX || len >= UINT32_MAX)
 		return 0;
-	if (ld->n_ends < n_cols + 16) {
-		ld->ends = xreallocarray(ld->ends, n_cols + 16, sizeof(*ld->ends));
-		ld->n_ends = n_cols + 16;
-	}
-	if (!plain_fields(line, len, n_cols, ld->ends))
+	if (!plain_fields(line, len, &ld->scan))
 		return 0;
 	memset(&p, 0, sizeof(p));
 	/* the amounts first, as load_row() takes them */
 	for (size_t j = 0; j < l->n_ops; j++) {
 		const struct pay_amount_op *op = &l->ops[j];
-		size_t c = op->col, at = c ? ld->ends[c - 1] + 1 : 0;
-		size_t n = ld->ends[c] - at;
+		size_t c = op->col, at = ld->scan.starts[c];
+		size_t n = ld->scan.ends[c] - at;
 		const char *f = line + at;
 
 		if (n == 1 && f[0] == '0')
@@ -1494,8 +1582,8 @@ int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
 		}
 	}
 	for (size_t j = 0; j < l->n_other_cols; j++) {
-		size_t c = l->other_cols[j], at = c ? ld->ends[c - 1] + 1 : 0;
-		size_t n = ld->ends[c] - at;
+		size_t c = l->other_cols[j], at = ld->scan.starts[c];
+		size_t n = ld->scan.ends[c] - at;
 		const char *f = line + at;
 
 		switch ((enum plain_act)ld->act[c]) {
@@ -1585,7 +1673,9 @@ int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
 		cats += p.m[k];	/* each cell was added without overflow */
 	if (cats != p.m[PAY_TOTAL_PUBLISHED]) {
 		size_t tc = (size_t)l->total_col;
-		uint32_t col = (tc ? ld->ends[tc - 1] + 1 : 0) + 1;
+		/* the total's column: where its field starts, at its quote if quoted */
+		uint32_t at = ld->scan.starts[tc];
+		uint32_t col = at + 1 - (at > 0 && line[at - 1] == '"');
 
 		ALLOC_GROW(ld->mm, ld->n_mm + 1, ld->alloc_mm);
 		ld->mm[ld->n_mm++] = (struct mismatch){ y->n, p.line, col, cats };
@@ -1613,7 +1703,8 @@ enum status pay_load_end(struct pay_loader *ld, enum status read_st)
 	free(ld->mm);
 	free(ld->act);
 	free(ld->arg);
-	free(ld->ends);
+	free(ld->scan.starts);
+	free(ld->scan.ends);
 	poolmap_release(&ld->practices);
 	poolmap_release(&ld->ccgs);
 	st = status_worst(read_st, ld->st);

@@ -630,26 +630,41 @@ static void test_payments_streamed_file_loads_as_the_whole_table_does(void **sta
 		printf("published files skipped: real data not found\n");
 }
 
+/* The header of 16-17-total-mismatch.csv, for files made by the tests. */
+static const char mismatch_header[] =
+	"NHS England (Region) code,CCG Code,CCG NAME,Practice Code,Practice Name,"
+	"Contract Type,Dispensing Practice,Number of Registered Patients (Last "
+	"Known Figure),Number of Weighted Patients (Last Known Figure),Average "
+	"payments per registered patient,Average payments per weighted patient,"
+	"Global Sum,MPIG Correction factor,Balance of PMS Expenditure,Minor "
+	"Surgery,Total Local Enhanced Services,Childhood Vaccination and "
+	"Immunisation Scheme,Total QOF Payments,Premises Payments,Seniority,Other "
+	"Payments,Prescribing Fee Payments,Total NHS Payments to General Practice,"
+	"\"Deductions for Pensions, Levies and Prescription Charge Income\",Total "
+	"NHS Payments to General Practice Minus Deductions\n";
+
+/* Writes header and rows to DIR/16-17.csv in a new directory dir. */
+static void write_year_file(char *dir, char *path, size_t size, const char *rows)
+{
+	FILE *out;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, size, "%s/16-17.csv", dir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(mismatch_header, out);
+	fputs(rows, out);
+	assert_int_equal(fclose(out), 0);
+}
+
 /*
- * A row read straight from its line (pay_load_plain(): not the last,
- * no quotes) whose parts miss its total is reported as from cells: at
- * the total's cell, line 2 column 148 here (the line is the last row of
- * 16-17-total-mismatch.csv, moved up, and the total is its 23rd field),
- * and the quoted row after it still loads.
+ * A row read straight from its line (pay_load_plain(): not the last
+ * line) whose parts miss its total is reported as from cells: at the
+ * total's cell, line 2 column 148 here (the line is the last row of
+ * 16-17-total-mismatch.csv, moved up, and the total is its 23rd field).
  */
 static void test_payments_plain_line_mismatch_is_reported_at_its_cell(void **state)
 {
-	static const char header[] =
-		"NHS England (Region) code,CCG Code,CCG NAME,Practice Code,Practice Name,"
-		"Contract Type,Dispensing Practice,Number of Registered Patients (Last "
-		"Known Figure),Number of Weighted Patients (Last Known Figure),Average "
-		"payments per registered patient,Average payments per weighted patient,"
-		"Global Sum,MPIG Correction factor,Balance of PMS Expenditure,Minor "
-		"Surgery,Total Local Enhanced Services,Childhood Vaccination and "
-		"Immunisation Scheme,Total QOF Payments,Premises Payments,Seniority,Other "
-		"Payments,Prescribing Fee Payments,Total NHS Payments to General Practice,"
-		"\"Deductions for Pensions, Levies and Prescription Charge Income\",Total "
-		"NHS Payments to General Practice Minus Deductions\n";
 	static const char rows[] =
 		"Q74,00M,NHS SOUTH TEES CCG,A81004,Acklam Medical Centre,PMS,Yes,9000,"
 		"9500.5,100.00,94.73,500000.00,0,100000.00,0,0,0,80000.00,30000.00,0,0,"
@@ -659,16 +674,9 @@ static void test_payments_plain_line_mismatch_is_reported_at_its_cell(void **sta
 		"2500.10,40000.00,20000.00,1000.00,0,0,367000.85,-40000.00,327000.85\n";
 	struct fixture *f = *state;
 	char dir[] = "/tmp/pcbudget-plain-XXXXXX", path[64], want[512];
-	FILE *out;
 	struct pay_year table;
 
-	assert_non_null(mkdtemp(dir));
-	snprintf(path, sizeof(path), "%s/16-17.csv", dir);
-	out = fopen(path, "w");
-	assert_non_null(out);
-	fputs(header, out);
-	fputs(rows, out);
-	assert_int_equal(fclose(out), 0);
+	write_year_file(dir, path, sizeof(path), rows);
 	snprintf(want, sizeof(want), "%s:2:148: error: practice 'A81004': the "
 		 "payments add up to 712000.00 but 'Total NHS Payments to General "
 		 "Practice' is 712000.01 (difference -0.01)\n", path);
@@ -679,6 +687,49 @@ static void test_payments_plain_line_mismatch_is_reported_at_its_cell(void **sta
 	capture_begin();
 	assert_int_equal(load_as_table(f, &table, path), ST_DATA);
 	assert_string_equal(capture_end(), want);
+	pay_year_release(&table);
+	unlink(path);
+	rmdir(dir);
+}
+
+/*
+ * Quoted fields on a plain line are read without their quotes, a comma
+ * inside them is text, and a quoted amount is an amount: the name of
+ * A81001 and its Global Sum, written "300000.50", as the cells give
+ * them.  A field with a doubled quote, or a quote inside a field, is
+ * left to the cells (the last two rows; the doubled quote is read as
+ * one).  The year is the table's, row for row.
+ */
+static void test_payments_plain_line_reads_quoted_fields(void **state)
+{
+	static const char rows[] =
+		"Q74,00K,NHS HARTLEPOOL CCG,A81001,\"The Densham Surgery, Stockton\",GMS,"
+		"No,4179,4513.21,148.10,137.14,\"300000.50\",1200.00,0,1500.25,800.00,"
+		"2500.10,40000.00,20000.00,1000.00,0,0,367000.85,-40000.00,327000.85\n"
+		"Q74,00M,NHS SOUTH TEES CCG,A81004,\"Acklam \"\"Medical\"\" Centre\",PMS,"
+		"Yes,9000,9500.5,100.00,94.73,500000.00,0,100000.00,0,0,0,80000.00,"
+		"30000.00,0,0,2000.00,712000.00,-60000.00,652000.00\n"
+		"Q74,00M,NHS SOUTH TEES CCG,A81005,\"Marton\",PMS,Yes,9000,9500.5,100.00,"
+		"94.73,500000.00,0,100000.00,0,0,0,80000.00,30000.00,0,0,2000.00,"
+		"712000.00,-60000.00,652000.00\n"
+		"Q74,00M,NHS SOUTH TEES CCG,A81006,Filler,PMS,Yes,1,1,1,1,0,0,0,0,0,0,0,"
+		"0,0,0,0,0,0,0\n";
+	struct fixture *f = *state;
+	char dir[] = "/tmp/pcbudget-quoted-XXXXXX", path[64];
+	struct pay_year table;
+
+	write_year_file(dir, path, sizeof(path), rows);
+	assert_int_equal(load(f, path), ST_OK);
+	assert_int_equal(f->y.n, 4);
+	assert_string_equal(pay_text(&f->y, &f->y.p[0], PAY_PRACTICE_NAME),
+			    "The Densham Surgery, Stockton");
+	assert_pence_eq(f->y.p[0].m[PAY_CORE_CONTRACT], 30000050 + 120000);
+	assert_string_equal(pay_text(&f->y, &f->y.p[1], PAY_PRACTICE_NAME),
+			    "Acklam \"Medical\" Centre");
+	assert_string_equal(pay_text(&f->y, &f->y.p[2], PAY_PRACTICE_NAME), "Marton");
+	pay_year_init(&table);
+	assert_int_equal(load_as_table(f, &table, path), ST_OK);
+	expect_same_year(&table, &f->y);
 	pay_year_release(&table);
 	unlink(path);
 	rmdir(dir);
@@ -804,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_payments_builtin_table_knows_every_published_header),
 		cmocka_unit_test(test_payments_streamed_file_loads_as_the_whole_table_does),
 		cmocka_unit_test(test_payments_plain_line_mismatch_is_reported_at_its_cell),
+		cmocka_unit_test(test_payments_plain_line_reads_quoted_fields),
 		cmocka_unit_test(test_payments_loader_takes_more_rows_than_its_hint),
 		cmocka_unit_test(test_payments_sorts_practices_by_ccg_then_code_whatever_the_file_order),
 	};
