@@ -528,6 +528,17 @@ static void row_text(struct row *r, const char *s)
 	r->len = (size_t)(p - r->buf);
 }
 
+/* ",word" for a word of our own (a contract type, yes or no). */
+static void row_word(struct row *r, const char *word)
+{
+	size_t n = strlen(word);
+	char *p = row_reserve(r, n + 1);
+
+	*p = ',';
+	memcpy(p + 1, word, n);
+	r->len += n + 1;
+}
+
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
@@ -607,8 +618,9 @@ static void format_history(struct row *r, const struct pay_year *y)
 		row_raw(r, y->label, sizeof("2016/17") - 1);
 		for (size_t f = 0; f < PAY_N_TEXT; f++)
 			row_pool_text(r, pay_text(y, p, (enum pay_text)f));
-		row_text(r, pay_contract_name((enum pay_contract)p->contract));
-		row_text(r, pay_dispensing_name((enum pay_dispensing)p->dispensing));
+		/* fixed words: no quotes or formula guard needed */
+		row_word(r, pay_contract_name((enum pay_contract)p->contract));
+		row_word(r, pay_dispensing_name((enum pay_dispensing)p->dispensing));
 		{
 			/* the numbers: room for all of them at once */
 			char *b = row_reserve(r, (2 + PAY_N_MONEY) * (MONEY_BUFSZ + 1) + 1);
