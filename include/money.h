@@ -220,6 +220,7 @@ static inline size_t money_put_padded(char *buf, int64_t pence)
 	return neg + nd + 3;
 }
 
+__attribute__((always_inline))
 static inline size_t fixed9_put_padded(char *buf, int64_t v)
 {
 	static const int64_t one = 1000000000;
@@ -251,6 +252,7 @@ static inline size_t fixed9_put_padded(char *buf, int64_t v)
 	return nd + 9 - (unsigned)__builtin_clzll(hi ^ 0x3030303030303030ULL) / 8;
 }
 
+__attribute__((always_inline))
 static inline enum num_err fixed9_parse_padded(const char *s, size_t len,
 					       enum num_round rule,
 					       int64_t *out)

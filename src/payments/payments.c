@@ -624,8 +624,7 @@ static uint32_t pool_add(struct pay_year *y, const char *s, size_t len)
 	off = (uint32_t)y->pool_len;
 	memcpy(y->pool + off, s, len);
 	y->pool[off + len] = '\0';
-	y->pool_len += len + 1;
-	memset(y->pool + y->pool_len, 0, PAY_POOL_SLACK);
+	y->pool_len += len + 1;	/* the slack is zeroed once, by pay_load_end() */
 	return off;
 }
 
@@ -1244,7 +1243,8 @@ struct pay_loader *pay_load_begin(struct pay_year *y,
 	y->has_pcn = l->has_pcn;
 	y->whole_pounds = true;
 	y->alloc = max_rows ? max_rows : 1;
-	y->p = zeroed(y->alloc, sizeof(*y->p));
+	/* not zeroed: each row writes its whole record (the pages once) */
+	y->p = xreallocarray(NULL, y->alloc, sizeof(*y->p));
 	if (l->n_split) {
 		y->n_split = l->n_split;
 		y->split = zeroed(y->alloc * l->n_split, sizeof(*y->split));
@@ -1306,7 +1306,6 @@ static void reserve_practice(struct pay_year *y)
 		return;
 	y->alloc = old * 2;
 	y->p = xreallocarray(y->p, y->alloc, sizeof(*y->p));
-	memset(y->p + old, 0, (y->alloc - old) * sizeof(*y->p));
 	if (y->split) {
 		y->split = xreallocarray(y->split, y->alloc * y->n_split,
 					 sizeof(*y->split));
@@ -1327,6 +1326,7 @@ bool pay_load_row(struct pay_loader *ld, const struct csv_cell *row)
 
 	reserve_practice(y);
 	p = &y->p[y->n];
+	memset(p, 0, sizeof(*p));
 	p->line = row[0].line;
 	p->split_row = (uint32_t)y->n;
 	/* '&', not '&&': both run, so both report */
@@ -1717,6 +1717,7 @@ enum status pay_load_end(struct pay_loader *ld, enum status read_st)
 		pay_year_release(y);
 		return st;
 	}
+	memset(y->pool + y->pool_len, 0, PAY_POOL_SLACK);	/* pool_add() left room */
 	sort_practices(y, ld->grp, ld->grp_first, ld->n_grps);
 	free(ld->grp);
 	free(ld->grp_first);
