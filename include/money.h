@@ -145,17 +145,14 @@ int money_from_double(double pounds, int64_t *pence);
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 /*
- * The value of the k (1..8) decimal digits at p, reading 8 bytes, or
- * UINT64_MAX if one of the k is not a digit: the digits are moved to the
- * top of a word, padded with '0' below, checked all at once and
- * combined in three multiplications (the method of simdjson's
- * parse_eight_digits_unrolled).
+ * The value of the k (1..8) decimal digits in the low bytes of w (the
+ * first digit lowest), or UINT64_MAX if one of the k is not a digit: the
+ * digits are moved to the top of the word, padded with '0' below,
+ * checked all at once and combined in three multiplications (the method
+ * of simdjson's parse_eight_digits_unrolled).
  */
-static inline uint64_t money_eight_digits_(const char *p, size_t k)
+static inline uint64_t money_eight_digits_w_(uint64_t w, size_t k)
 {
-	uint64_t w;
-
-	memcpy(&w, p, 8);
 	if (k < 8)
 		w = (w << (8 * (8 - k))) | (0x3030303030303030ULL >> (8 * k));
 	if (((w & 0xF0F0F0F0F0F0F0F0ULL) |
@@ -165,6 +162,15 @@ static inline uint64_t money_eight_digits_(const char *p, size_t k)
 	w = (w & 0x0F0F0F0F0F0F0F0FULL) * 2561 >> 8;
 	w = (w & 0x00FF00FF00FF00FFULL) * 6553601 >> 16;
 	return ((w & 0x0000FFFF0000FFFFULL) * 42949672960001ULL >> 32) & 0xFFFFFFFFULL;
+}
+
+/* The same for the k digits at p, reading 8 bytes. */
+static inline uint64_t money_eight_digits_(const char *p, size_t k)
+{
+	uint64_t w;
+
+	memcpy(&w, p, 8);
+	return money_eight_digits_w_(w, k);
 }
 
 /*
@@ -303,6 +309,21 @@ static inline enum num_err money_parse_padded(const char *s, size_t len,
 
 	if (n == 0 || n > 16)
 		return money_parse(s, len, rule, pence);
+	if (n >= 4 && n <= 9 && p[n - 3] == '.') {
+		/* "d.dd" to "dddddd.dd": the digits round the point in one word */
+		uint64_t w;
+		uint16_t f2;
+		size_t k = n - 3;
+
+		memcpy(&w, p, 8);
+		memcpy(&f2, p + k + 1, 2);
+		w = (w & ((1ULL << (8 * k)) - 1)) | (uint64_t)f2 << (8 * k);
+		ip = money_eight_digits_w_(w, k + 2);
+		if (ip == UINT64_MAX)
+			return money_parse(s, len, rule, pence);
+		*pence = neg ? -(int64_t)ip : (int64_t)ip;
+		return NUM_OK;
+	}
 	if (n >= 3 && p[n - 3] == '.') {
 		if ((unsigned)(p[n - 2] - '0') > 9 || (unsigned)(p[n - 1] - '0') > 9)
 			return money_parse(s, len, rule, pence);
