@@ -304,6 +304,7 @@ struct pay_year {
 	size_t n_split;
 	char *history_csv;	/* the year's practice_history.csv rows, or NULL */
 	size_t history_csv_len;	/* (pay_options.format_history) */
+	size_t history_csv_alloc;	/* the size of its buffer */
 };
 
 /* The split amounts of practice p (n_split of them), or NULL. */
