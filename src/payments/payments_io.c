@@ -517,29 +517,6 @@ static void row_raw(struct row *r, const char *s, size_t n)
 	r->len += n;
 }
 
-static void row_money(struct row *r, bool has, int64_t v)
-{
-	char *p = row_reserve(r, MONEY_BUFSZ + 1);
-
-	*p = ',';
-	if (!has) {
-		r->len++;
-	} else if (v == 0) {
-		memcpy(p + 1, "0.00", 4);	/* a third of all amounts */
-		r->len += 5;
-	} else {
-		r->len += 1 + money_put_padded(p + 1, v);
-	}
-}
-
-static void row_patients(struct row *r, int64_t v)
-{
-	char *p = row_reserve(r, MONEY_BUFSZ + 1);
-
-	*p = ',';
-	r->len += 1 + fixed9_put_padded(p + 1, v);
-}
-
 /* Bytes that make a CSV field need quotes. */
 static const unsigned char needs_quotes[256] = {
 	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1,
@@ -603,7 +580,8 @@ static void row_word(struct row *r, const char *word)
  * readable bytes after its end: copied 16 bytes at a time while no byte
  * needs quoting (the usual case), else handed to row_text().
  */
-static void row_pool_text(struct row *r, const char *s)
+__attribute__((always_inline))
+static inline void row_pool_text(struct row *r, const char *s)
 {
 	const __m128i zero = _mm_setzero_si128(), comma = _mm_set1_epi8(',');
 	const __m128i quote = _mm_set1_epi8('"'), cr = _mm_set1_epi8('\r');
@@ -642,7 +620,8 @@ static void row_pool_text(struct row *r, const char *s)
 	}
 }
 #else
-static void row_pool_text(struct row *r, const char *s)
+__attribute__((always_inline))
+static inline void row_pool_text(struct row *r, const char *s)
 {
 	row_text(r, s);
 }
@@ -752,18 +731,27 @@ static void write_summary(struct outfile *of, const struct pay_year *years,
 	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < years[i].n_ccgs; j++) {
 			const struct pay_ccg *c = &years[i].ccgs[j];
-			char num[32];
+			char *b, *q;
 
 			row_raw(&r, years[i].label, strlen(years[i].label));
-			row_text(&r, c->code);
-			row_text(&r, c->name);
-			row_raw(&r, num, (size_t)snprintf(num, sizeof(num), ",%zu",
-							  c->practices));
-			row_patients(&r, c->registered);
-			row_patients(&r, c->weighted);
-			for (size_t k = 0; k < PAY_N_MONEY; k++)
-				row_money(&r, years[i].has[k], c->m[k]);
-			row_raw(&r, "\n", 1);
+			/* the code and name are strings of the year's pool */
+			row_pool_text(&r, c->code);
+			row_pool_text(&r, c->name);
+			/* the numbers: room for all of them at once */
+			b = q = row_reserve(&r, (3 + PAY_N_MONEY) * (MONEY_BUFSZ + 1) + 1);
+			*q++ = ',';
+			q += fixed_format_n((int64_t)c->practices, 0, q);
+			*q++ = ',';
+			q += fixed9_put_padded(q, c->registered);
+			*q++ = ',';
+			q += fixed9_put_padded(q, c->weighted);
+			for (size_t k = 0; k < PAY_N_MONEY; k++) {
+				*q++ = ',';
+				if (years[i].has[k])
+					q += money_put_padded(q, c->m[k]);
+			}
+			*q++ = '\n';
+			r.len += (size_t)(q - b);
 		}
 	}
 	outfile_write(of, r.buf, r.len);
