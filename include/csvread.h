@@ -110,15 +110,19 @@ struct csv_sink {
 		   const struct csv_cell *row);
 	void *ctx;
 	/*
-	 * Optional (NULL: none): offered each data record that fills one
-	 * line of at most max_field bytes before it is split, as
-	 * line[0..len) without its line end, lineno its line number, with
+	 * Optional (NULL: none): offered each line of at most max_field
+	 * bytes that starts a data record, before it is split, as
+	 * line[0..len) without its LF or CRLF, lineno its line number, with
 	 * CSV_STREAM_PAD readable bytes after it (lines too near the end of
-	 * the input are not offered).  Returns 1 if it took the row, which
-	 * then counts in t->n_rows and goes nowhere else; 0 to have it split
-	 * and checked as usual and handed to row().  For a consumer that
-	 * reads plain lines faster than cells and leaves anything unusual,
-	 * and every message, to the usual way.
+	 * the input are not offered).  The line is as read: it may hold
+	 * quotes, a CR, NUL or non-ASCII bytes, and a quoted field may go on
+	 * to the next line, so the consumer must decline any line it cannot
+	 * read whole as plain fields (a lone CR inside it ends a line as
+	 * the reader counts lines).  Returns 1 if it took the row, which then
+	 * counts in t->n_rows and goes nowhere else; 0 to have the line
+	 * split and checked as usual and its record handed to row().  For a
+	 * consumer that reads plain lines faster than cells and leaves
+	 * anything unusual, and every message, to the usual way.
 	 */
 	int (*plain)(void *ctx, const struct csv_table *t, const char *line,
 		     size_t len, unsigned long lineno);

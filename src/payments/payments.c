@@ -820,7 +820,6 @@ enum plain_act {
 	PLAIN_WEIGHTED
 };
 
-
 /* Reports "column 'H': 'value' <what><extra>" at the cell. */
 static void cell_error(struct pay_loader *ld, const struct csv_cell *cell,
 		       const char *what, const char *extra)
@@ -1463,13 +1462,6 @@ static bool plain_events(const char *line, size_t len, size_t k,
 }
 
 /*
- * Phase 1 of pay_load_plain(): where each of the line's fields starts
- * and ends (the text between its quotes, if quoted) into sc; false if
- * the line has a CR, NUL or non-ASCII byte, a quote that does not wrap
- * a whole field, or not exactly n_cols fields.  16 bytes at a time; the
- * bytes read past len are the caller's padding and are masked off.
- */
-/*
  * One chunk of plain_fields(): the 16 bytes at line + k, of which the
  * bits of keep are the line's.  Returns false where plain_fields() does.
  */
@@ -1514,6 +1506,13 @@ static inline bool plain_chunk(const char *line, size_t len, size_t k,
 	return nf < sc->n_cols;	/* else too many fields (16 slots to spare) */
 }
 
+/*
+ * Phase 1 of pay_load_plain(): where each of the line's fields starts
+ * and ends (the text between its quotes, if quoted) into sc; false if
+ * the line has a CR, NUL or non-ASCII byte, a quote that does not wrap
+ * a whole field, or not exactly n_cols fields.  16 bytes at a time; the
+ * bytes read past len are the caller's padding and are masked off.
+ */
 static bool plain_fields(const char *line, size_t len, struct plain_scan *sc)
 {
 	size_t nf = 0, start = 0, k = 0;
