@@ -28,7 +28,7 @@ enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 /* Sends all later messages to f (NULL = stderr).  f is borrowed. */
 void diag_set_stream(FILE *f);
 
-/* Quiet mode: notes and warnings are counted but not printed. */
+/* Quiet mode: notes and warnings are not printed (nor formatted); errors are. */
 void diag_set_quiet(bool quiet);
 bool diag_is_quiet(void);
 

@@ -425,7 +425,7 @@ void pay_report_rounding(const struct pay_year *y, bool per_ccg)
 	for (size_t i = 0; i < y->n_rounding; i++) {
 		const struct pay_rounding *r = &y->rounding[i];
 
-		if (per_ccg)
+		if (per_ccg && !diag_is_quiet())	/* notes are not shown */
 			diag_at(DIAG_NOTE, &loc,
 				"CCG %s: components differ from published totals by "
 				"%s over %zu practice%s (whole-pound rounding in the "

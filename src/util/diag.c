@@ -151,8 +151,12 @@ __attribute__((format(printf, 3, 0)))
 static int vdiag(enum diag_level level, const struct srcloc *loc,
 		 const char *fmt, va_list ap)
 {
-	char *line = format_line(level, loc, fmt, ap);
 	struct diag_deferred *d = deferred;
+	char *line;
+
+	if (!d && quiet && level != DIAG_ERROR)
+		return -1;	/* emit() would drop it: not even formatted */
+	line = format_line(level, loc, fmt, ap);
 
 	if (d) {
 		ALLOC_GROW(d->rec, d->n + 1, d->alloc);
