@@ -1248,9 +1248,20 @@ struct pay_loader *pay_load_begin(struct pay_year *y,
 		y->n_split = l->n_split;
 		y->split = zeroed(y->alloc * l->n_split, sizeof(*y->split));
 	}
-	y->pool = xcalloc(1, 65536);	/* "" at 0, then zeros: the slack */
-	y->pool_alloc = 65536;
+	/*
+	 * Room for 256 bytes of text a row (up to 64 MiB; it grows past
+	 * that), about twice what the published rows hold: the pool is not
+	 * copied as it grows (the copies faulted in fresh pages), and the
+	 * pages it does not use are never touched.
+	 */
+	y->pool_alloc = y->alloc < 256 ? 65536
+			: y->alloc < ((size_t)64 << 20) / 256 ? y->alloc * 256
+							      : (size_t)64 << 20;
+	y->pool = xmalloc(y->pool_alloc);
+	y->pool[0] = '\0';	/* "" at offset 0; the slack is zeroed at the end */
 	y->pool_len = 1;
+	ld->grp_alloc = y->alloc;
+	ld->grp = xreallocarray(NULL, ld->grp_alloc, sizeof(*ld->grp));
 	poolmap_init(&ld->practices, y, max_rows);
 	poolmap_init(&ld->ccgs, y, max_rows);
 	ld->act = xcalloc(t->n_cols ? t->n_cols : 1, sizeof(*ld->act));
