@@ -696,9 +696,9 @@ static void test_payments_plain_line_mismatch_is_reported_at_its_cell(void **sta
  * Quoted fields on a plain line are read without their quotes, a comma
  * inside them is text, and a quoted amount is an amount: the name of
  * A81001 and its Global Sum, written "300000.50", as the cells give
- * them.  A field with a doubled quote, or a quote inside a field, is
- * left to the cells (the last two rows; the doubled quote is read as
- * one).  The year is the table's, row for row.
+ * them.  A field with a doubled quote, or one that goes on to the next
+ * line, is left to the cells (the doubled quote is read as one, the line
+ * end kept).  The year is the table's, row for row.
  */
 static void test_payments_plain_line_reads_quoted_fields(void **state)
 {
@@ -709,7 +709,7 @@ static void test_payments_plain_line_reads_quoted_fields(void **state)
 		"Q74,00M,NHS SOUTH TEES CCG,A81004,\"Acklam \"\"Medical\"\" Centre\",PMS,"
 		"Yes,9000,9500.5,100.00,94.73,500000.00,0,100000.00,0,0,0,80000.00,"
 		"30000.00,0,0,2000.00,712000.00,-60000.00,652000.00\n"
-		"Q74,00M,NHS SOUTH TEES CCG,A81005,\"Marton\",PMS,Yes,9000,9500.5,100.00,"
+		"Q74,00M,NHS SOUTH TEES CCG,A81005,\"Mar\nton\",PMS,Yes,9000,9500.5,100.00,"
 		"94.73,500000.00,0,100000.00,0,0,0,80000.00,30000.00,0,0,2000.00,"
 		"712000.00,-60000.00,652000.00\n"
 		"Q74,00M,NHS SOUTH TEES CCG,A81006,Filler,PMS,Yes,1,1,1,1,0,0,0,0,0,0,0,"
@@ -726,7 +726,7 @@ static void test_payments_plain_line_reads_quoted_fields(void **state)
 	assert_pence_eq(f->y.p[0].m[PAY_CORE_CONTRACT], 30000050 + 120000);
 	assert_string_equal(pay_text(&f->y, &f->y.p[1], PAY_PRACTICE_NAME),
 			    "Acklam \"Medical\" Centre");
-	assert_string_equal(pay_text(&f->y, &f->y.p[2], PAY_PRACTICE_NAME), "Marton");
+	assert_string_equal(pay_text(&f->y, &f->y.p[2], PAY_PRACTICE_NAME), "Mar\nton");
 	pay_year_init(&table);
 	assert_int_equal(load_as_table(f, &table, path), ST_OK);
 	expect_same_year(&table, &f->y);
