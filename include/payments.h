@@ -412,6 +412,15 @@ int pay_load_plain(struct pay_loader *ld, const char *line, size_t len,
 enum status pay_year_ccgs(const struct pay_year *y, struct pay_ccg **out,
 			  size_t *n_out);
 
+/*
+ * For a year whose rows are formatted (pay_options.format_history):
+ * frees its practice records (y->p and y->split become NULL; y->n still
+ * counts the practices) and keeps in its pool only the CCG codes and
+ * names of y->ccgs, which y->ccgs and y->rounding are made to point at,
+ * so that the year holds kilobytes instead of a megabyte.
+ */
+void pay_year_drop_practices(struct pay_year *y);
+
 /* Sums every CCG in ccgs[0..n) into one national row (code "ENGLAND"). */
 void pay_national(const struct pay_ccg *ccgs, size_t n, struct pay_ccg *nat);
 

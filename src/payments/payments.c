@@ -1836,6 +1836,44 @@ enum status pay_year_ccgs(const struct pay_year *y, struct pay_ccg **out,
 	return ST_OK;
 }
 
+void pay_year_drop_practices(struct pay_year *y)
+{
+	size_t need = 1 + PAY_POOL_SLACK, len = 1, r = 0;
+	char *pool;
+
+	for (size_t i = 0; i < y->n_ccgs; i++)
+		need += strlen(y->ccgs[i].code) + strlen(y->ccgs[i].name) + 2;
+	pool = xmalloc(need);
+	pool[0] = '\0';
+	/* both in CCG code order: a rounding entry names a CCG by its code */
+	for (size_t i = 0; i < y->n_ccgs; i++) {
+		struct pay_ccg *c = &y->ccgs[i];
+		uint32_t old = (uint32_t)(c->code - y->pool);
+		size_t nc = strlen(c->code) + 1, nn = strlen(c->name) + 1;
+
+		for (; r < y->n_rounding && y->rounding[r].ccg == old; r++)
+			y->rounding[r].ccg = (uint32_t)len;
+		memcpy(pool + len, c->code, nc);
+		memcpy(pool + len + nc, c->name, nn);
+		c->code = pool + len;
+		c->name = pool + len + nc;
+		len += nc + nn;
+	}
+	if (r != y->n_rounding)
+		BUG("pay_year_drop_practices: %zu of %zu rounding entries match a CCG",
+		    r, y->n_rounding);
+	memset(pool + len, 0, PAY_POOL_SLACK);
+	free(y->pool);
+	y->pool = pool;
+	y->pool_len = len;
+	y->pool_alloc = need;
+	free(y->p);
+	free(y->split);
+	y->p = NULL;
+	y->split = NULL;
+	y->alloc = 0;
+}
+
 void pay_national(const struct pay_ccg *ccgs, size_t n, struct pay_ccg *nat)
 {
 	memset(nat, 0, sizeof(*nat));

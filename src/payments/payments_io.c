@@ -700,11 +700,7 @@ static void keep_history_csv(struct pay_year *y, struct spares *spares)
 	y->history_csv = r.buf;
 	y->history_csv_len = r.len;
 	y->history_csv_alloc = r.alloc;
-	free(y->p);
-	free(y->split);
-	y->p = NULL;
-	y->split = NULL;
-	y->alloc = 0;
+	pay_year_drop_practices(y);
 }
 
 /* practice_history.csv: the rows each year was given as it was read. */

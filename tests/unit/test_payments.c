@@ -272,6 +272,43 @@ static void test_payments_keeps_whole_pound_rounding_per_ccg(void **state)
 			    "published)\n");
 }
 
+/*
+ * Once a year's rows are formatted its practices go and its pool keeps
+ * only the CCG codes and names: "" then "02P" "NHS BARNSLEY CCG" "02Q"
+ * "NHS BASSETLAW CCG", each with its NUL, 1 + 4 + 17 + 4 + 18 = 44
+ * bytes; the totals and the rounding note name the same CCGs as before.
+ */
+static void test_payments_dropping_practices_keeps_the_ccgs_and_notes(void **state)
+{
+	struct fixture *f = *state;
+	const struct pay_ccg *c;
+
+	assert_int_equal(load(f, FIX "14-15-whole-pounds.csv"), ST_OK);
+	pay_year_drop_practices(&f->y);
+	assert_null(f->y.p);
+	assert_int_equal(f->y.n, 3);
+	assert_int_equal(f->y.pool_len, 44);
+	assert_int_equal(f->y.n_ccgs, 2);
+	assert_string_equal(f->y.ccgs[0].code, "02P");
+	assert_string_equal(f->y.ccgs[0].name, "NHS BARNSLEY CCG");
+	assert_string_equal(f->y.ccgs[1].code, "02Q");
+	assert_string_equal(f->y.ccgs[1].name, "NHS BASSETLAW CCG");
+	c = ccg(&f->y, "02P");
+	assert_pence_eq(c->m[PAY_TOTAL_PUBLISHED], 419100);
+	assert_int_equal(f->y.n_rounding, 1);
+	assert_string_equal(f->y.pool + f->y.rounding[0].ccg, "02P");
+	capture_begin();
+	pay_report_rounding(&f->y, true);
+	assert_string_equal(capture_end(),
+			    FIX "14-15-whole-pounds.csv: note: CCG 02P: components differ "
+			    "from published totals by £1 over 2 practices (whole-pound "
+			    "rounding in the source)\n"
+			    FIX "14-15-whole-pounds.csv: note: 2014/15: components differ "
+			    "from published totals by £1 over 2 of 3 practices in 1 CCG "
+			    "(whole-pound rounding in the source; totals are kept as "
+			    "published)\n");
+}
+
 static void test_payments_rejects_differences_rounding_cannot_explain(void **state)
 {
 	struct fixture *f = *state;
@@ -842,6 +879,7 @@ int main(void)
 		cmocka_unit_test(test_payments_counts_local_es_once_in_2015_16),
 		cmocka_unit_test(test_payments_rejects_local_es_parts_that_do_not_add_up),
 		cmocka_unit_test(test_payments_keeps_whole_pound_rounding_per_ccg),
+		cmocka_unit_test(test_payments_dropping_practices_keeps_the_ccgs_and_notes),
 		cmocka_unit_test(test_payments_rejects_differences_rounding_cannot_explain),
 		cmocka_unit_test(test_payments_reads_fractional_list_sizes),
 		cmocka_unit_test(test_payments_keeps_columns_outside_the_total_apart),
