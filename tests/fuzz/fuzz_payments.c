@@ -12,7 +12,8 @@
  * The same bytes streamed row by row (csv_stream_mem() into
  * pay_load_begin/plain/row/end, as pay_read_year() does: plain lines
  * straight from the bytes, the rest as cells) must be imported or
- * rejected alike, into the very same year.
+ * rejected alike, into the very same year; dropping its practices then
+ * keeps its CCGs and rounding entries.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -110,6 +111,32 @@ static void same_year(const struct pay_year *a, const struct pay_year *b)
 			abort();
 }
 
+/*
+ * b, the same year as a, with its practices dropped (as import-payments
+ * does once they are formatted): the same CCGs and rounding entries,
+ * their strings in the shrunk pool, its slack zero.
+ */
+static void dropped_year(const struct pay_year *a, struct pay_year *b)
+{
+	pay_year_drop_practices(b);
+	if (b->p || b->n != a->n || b->n_ccgs != a->n_ccgs ||
+	    b->n_rounding != a->n_rounding)
+		abort();
+	for (size_t c = 0; c < a->n_ccgs; c++)
+		if (strcmp(a->ccgs[c].code, b->ccgs[c].code) != 0 ||
+		    strcmp(a->ccgs[c].name, b->ccgs[c].name) != 0 ||
+		    b->ccgs[c].code < b->pool || b->ccgs[c].name >= b->pool + b->pool_len)
+			abort();
+	for (size_t r = 0; r < a->n_rounding; r++)
+		if (b->rounding[r].ccg >= b->pool_len ||
+		    strcmp(a->pool + a->rounding[r].ccg, b->pool + b->rounding[r].ccg) != 0 ||
+		    a->rounding[r].diff != b->rounding[r].diff)
+			abort();
+	for (size_t k = 0; k < PAY_POOL_SLACK; k++)
+		if (b->pool[b->pool_len + k] != '\0')
+			abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static FILE *devnull;
@@ -158,8 +185,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ss = pay_load_end(s.ld, ss);
 		if (ss != st)
 			abort();
-		if (ss == ST_OK)
+		if (ss == ST_OK) {
 			same_year(&y, &ys);
+			dropped_year(&y, &ys);
+		}
 		pay_year_release(&ys);
 		pay_layout_release(&s.l);
 		csv_table_release(&h);
