@@ -124,10 +124,10 @@ struct pay_options {
 	 * Format each year's practice_history.csv rows on the thread that
 	 * read the file, as soon as it has loaded (pay_read_years() ->
 	 * pay_year.history_csv), so that formatting runs beside the reading
-	 * of other files; then free the practice records (y->p and y->split
-	 * become NULL; y->n still counts the practices), which nothing needs
-	 * once they are formatted, so that the next file reuses their memory.
-	 * Off by default; import-payments sets it.
+	 * of other files; then drop the practice records and all of the
+	 * pool but the CCG codes and names (pay_year_drop_practices()),
+	 * which nothing needs once they are formatted, so that the next file
+	 * reuses their memory.  Off by default; import-payments sets it.
 	 */
 	bool format_history;
 };
