@@ -166,6 +166,25 @@ static void test_money_plain_formats_like_printf(void **state)
 }
 
 /*
+ * A random value for the differential tests: 0 to 21 bytes drawn from
+ * alphabet (a NUL-terminated string), then random bytes to the end of
+ * buf, the padding a padded parser may read.  Returns the length.
+ */
+static size_t random_value(uint64_t *seed, const char *alphabet, char *buf,
+			   size_t size)
+{
+	size_t n_alpha = strlen(alphabet), len;
+
+	*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	len = (*seed >> 59) % 22;
+	for (size_t k = 0; k < size; k++) {
+		*seed = *seed * 6364136223846793005ULL + 1442695040888963407ULL;
+		buf[k] = k < len ? alphabet[(*seed >> 33) % n_alpha] : (char)(*seed >> 40);
+	}
+	return len;
+}
+
+/*
  * money_parse_padded() must agree with money_parse() on everything:
  * random strings over digits, signs, points and junk, followed by
  * random bytes inside the padding.
@@ -182,23 +201,12 @@ static void test_money_plain_padded_parse_agrees_with_money_parse(void **state)
 		int64_t a = 12345, b = 12345;
 		enum num_err ea, eb;
 
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		len = (seed >> 59) % 22;
-		for (size_t k = 0; k < sizeof(buf); k++) {
-			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-			buf[k] = k < len ? alphabet[(seed >> 33) % (sizeof(alphabet) - 1)]
-					 : (char)(seed >> 40);
-		}
+		len = random_value(&seed, alphabet, buf, sizeof(buf));
 		ea = money_parse_padded(buf, len, NUM_ROUND_REJECT, &a);
 		eb = money_parse(buf, len, NUM_ROUND_REJECT, &b);
-		if (ea != eb || a != b) {
-			char shown[64];
-
-			memcpy(shown, buf, len);
-			shown[len] = '\0';
-			fail_msg("'%s': padded %d %lld, plain %d %lld", shown, (int)ea,
-				 (long long)a, (int)eb, (long long)b);
-		}
+		if (ea != eb || a != b)
+			fail_msg("'%.*s': padded %d %lld, plain %d %lld", (int)len, buf,
+				 (int)ea, (long long)a, (int)eb, (long long)b);
 	}
 }
 
@@ -219,23 +227,12 @@ static void test_money_plain_padded_list_size_parse_agrees_with_fixed_parse(void
 		int64_t a = 12345, b = 12345;
 		enum num_err ea, eb;
 
-		seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-		len = (seed >> 59) % 22;
-		for (size_t k = 0; k < sizeof(buf); k++) {
-			seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-			buf[k] = k < len ? alphabet[(seed >> 33) % (sizeof(alphabet) - 1)]
-					 : (char)(seed >> 40);
-		}
+		len = random_value(&seed, alphabet, buf, sizeof(buf));
 		ea = fixed9_parse_padded(buf, len, NUM_ROUND_REJECT, &a);
 		eb = fixed_parse(buf, len, 9, NUM_ROUND_REJECT, &b);
-		if (ea != eb || a != b) {
-			char shown[64];
-
-			memcpy(shown, buf, len);
-			shown[len] = '\0';
-			fail_msg("'%s': padded %d %lld, plain %d %lld", shown, (int)ea,
-				 (long long)a, (int)eb, (long long)b);
-		}
+		if (ea != eb || a != b)
+			fail_msg("'%.*s': padded %d %lld, plain %d %lld", (int)len, buf,
+				 (int)ea, (long long)a, (int)eb, (long long)b);
 	}
 }
 
